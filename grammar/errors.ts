@@ -1,0 +1,100 @@
+import { type IParserErrorMessageProvider, type IToken, type TokenType, tokenMatcher } from 'chevrotain';
+import { distance } from 'fastest-levenshtein';
+import { ALL_KEYWORDS } from './keywords.js';
+import {
+  BackquotedIdentifier,
+  DecimalLiteral,
+  DigitIdentifier,
+  FloatingPointLiteral,
+  Identifier,
+  IntegerLiteral,
+  NonReserved,
+  QuotedIdentifier,
+  StringLiteral,
+  Variable,
+} from './tokens.js';
+
+// Parser errors in words a user knows: "expected WITH but found 'WTIH' — did you mean WITH?".
+
+const NAME_TOKENS = new Set<TokenType>([Identifier, QuotedIdentifier, BackquotedIdentifier, DigitIdentifier, NonReserved]);
+
+const WORDS: ReadonlyMap<TokenType, string> = new Map<TokenType, string>([
+  [StringLiteral, "a 'string'"],
+  [IntegerLiteral, 'an integer'],
+  [DecimalLiteral, 'a number'],
+  [FloatingPointLiteral, 'a number'],
+  [Variable, 'a ${variable}'],
+]);
+
+function expectedWord(t: TokenType): string {
+  if (NAME_TOKENS.has(t)) return 'a name';
+  const word = WORDS.get(t);
+  if (word) return word;
+  if (t.LABEL) return t.LABEL;
+  return t.name === 'EOF' ? 'the end of the statement' : t.name;
+}
+
+/** How the offending token is shown: its text, plus what kind of thing it is when that helps. */
+export function describeFound(tok: IToken): string {
+  if (tok.tokenType.name === 'EOF') return 'the end of the statement';
+  const text = tok.image.length > 40 ? `${tok.image.slice(0, 37)}...` : tok.image;
+  if (tok.tokenType === StringLiteral) return `string ${text}`;
+  if (ALL_KEYWORDS.includes(tok.tokenType.name as never)) return `keyword ${tok.tokenType.name}`;
+  return `'${text}'`;
+}
+
+function joinAlternatives(words: string[]): string {
+  let unique = [...new Set(words)];
+  // A ${variable} can stand wherever a name can; listing both only adds noise.
+  if (unique.includes('a name')) unique = unique.filter((w) => w !== WORDS.get(Variable));
+  if (unique.length <= 1) return unique[0] ?? 'something else';
+  return `one of ${unique.slice(0, -1).join(', ')} or ${unique[unique.length - 1]}`;
+}
+
+/** A keyword the user probably meant when they typed a name where only keywords fit. */
+export function keywordSuggestion(found: IToken, expected: readonly TokenType[]): string | undefined {
+  if (!tokenMatcher(found, Identifier)) return undefined;
+  const word = found.image.toUpperCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const t of expected) {
+    if (!ALL_KEYWORDS.includes(t.name as never)) continue;
+    const d = distance(word, t.name);
+    const limit = t.name.length <= 3 ? 1 : 2;
+    if (d <= limit && d < bestDistance) {
+      best = t.name;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function withSuggestion(message: string, found: IToken, expected: readonly TokenType[]): string {
+  const s = keywordSuggestion(found, expected);
+  return s ? `${message}; did you mean ${s}?` : message;
+}
+
+const STATEMENT_RULE = 'statement';
+const STATEMENT_STARTS = 'a statement (CREATE, DROP, SHOW, LIST, DESCRIBE, ALTER, PAUSE, RESUME, RESTART, DEFINE, UNDEFINE, SET, UNSET, RUN SCRIPT or PRINT)';
+
+export const errorMessageProvider: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage({ expected, actual }) {
+    return withSuggestion(`expected ${expectedWord(expected)} but found ${describeFound(actual)}`, actual, [expected]);
+  },
+  buildNotAllInputParsedMessage({ firstRedundant }) {
+    return `expected ';' to end the statement but found ${describeFound(firstRedundant)}`;
+  },
+  buildNoViableAltMessage({ expectedPathsPerAlt, actual, ruleName }) {
+    const found = actual[0];
+    const firsts = expectedPathsPerAlt.flat().map((path) => path[0]).filter((t): t is TokenType => t !== undefined);
+    const words = ruleName === STATEMENT_RULE ? [STATEMENT_STARTS] : firsts.map(expectedWord);
+    const message = `expected ${joinAlternatives(words)} but found ${found ? describeFound(found) : 'the end of the statement'}`;
+    return found ? withSuggestion(message, found, firsts) : message;
+  },
+  buildEarlyExitMessage({ expectedIterationPaths, actual }) {
+    const found = actual[0];
+    const firsts = expectedIterationPaths.map((path) => path[0]).filter((t): t is TokenType => t !== undefined);
+    const message = `expected ${joinAlternatives(firsts.map(expectedWord))} but found ${found ? describeFound(found) : 'the end of the statement'}`;
+    return found ? withSuggestion(message, found, firsts) : message;
+  },
+};

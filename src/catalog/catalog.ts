@@ -1,0 +1,326 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { CatalogError, SluiceError } from '../errors/base.js';
+import { ensureDataDir, isSqliteError } from './files.js';
+import { DataDirLock } from './lock.js';
+import { assertNotTooNew, migrate, readSchemaVersion } from './migrate.js';
+import { LATEST_SCHEMA_VERSION } from './migrations.js';
+import { CATALOG_FILE, configureConnection, copyToMemory, openCatalogFile, openCatalogFileReadonly } from './open-db.js';
+import { encodeConfig, toConfigVersion, toConnector, toStatement } from './rows.js';
+import type { ConfigVersionRow, ConnectorRow, StatementRow } from './rows.js';
+import type { ConfigVersion, ConnectorKind, ConnectorRecord, DesiredState, StatementRecord } from './types.js';
+
+export interface CatalogOpenOptions {
+  readonly?: boolean;
+  /** Default: true unless readonly. */
+  lock?: boolean;
+  /** Shown to a second process in the DATA_DIR_LOCKED error, e.g. 'sluice run'. */
+  owner?: string;
+}
+
+export interface CreateConnectorInput {
+  name: string;
+  type: ConnectorKind;
+  className: string;
+  config: Record<string, string>;
+  statementText: string;
+}
+
+const LIVE = 'dropped_at IS NULL';
+const DESIRED_STATES: readonly DesiredState[] = ['RUNNING', 'PAUSED'];
+
+/** The SQLite catalog: connector specs, config versions, desired state and statement history. */
+export class Catalog {
+  private readonly statements = new Map<string, Database.Statement>();
+  private lock: DataDirLock | undefined;
+
+  private constructor(
+    private readonly db: Database.Database,
+    /** The data dir this catalog lives in; undefined for in-memory catalogs, sandboxes included. */
+    readonly dataDir: string | undefined,
+    lock: DataDirLock | undefined,
+    /** True for `open(dir, { readonly: true })`: every write throws CATALOG_ERROR. */
+    readonly isReadonly: boolean,
+  ) {
+    this.lock = lock;
+  }
+
+  static open(dataDir: string, opts: CatalogOpenOptions = {}): Catalog {
+    const dir = path.resolve(dataDir);
+    const readonly = opts.readonly ?? false;
+    const lock = (opts.lock ?? !readonly) ? DataDirLock.acquire(dir, opts.owner ?? 'sluice') : undefined;
+    try {
+      const db = readonly ? openReadonly(dir) : openWritable(dir);
+      return new Catalog(db, dir, lock, readonly);
+    } catch (err) {
+      lock?.release();
+      throw asCatalogError(err, `cannot open the catalog in ${dir}`);
+    }
+  }
+
+  static inMemory(): Catalog {
+    const db = new Database(':memory:');
+    configureConnection(db);
+    migrate(db, ':memory:');
+    return new Catalog(db, undefined, undefined, false);
+  }
+
+  /** A writable in-memory copy to validate a script against; changes never flow either way. */
+  sandbox(): Catalog {
+    return this.guard(() => {
+      const copy = copyToMemory(this.db);
+      // A read-only catalog may be an older schema; the copy is ours to bring up to date.
+      migrate(copy, 'sandbox');
+      return new Catalog(copy, undefined, undefined, false);
+    });
+  }
+
+  /**
+   * Runs fn in one transaction: everything or nothing. Nested calls become savepoints (better-sqlite3), so a
+   * failing inner call undoes only its own writes if the outer call catches the error. fn must be
+   * synchronous: a transaction cannot span an await.
+   */
+  transaction<T>(fn: () => T): T {
+    return this.guard(() => {
+      const tx = this.db.transaction(fn);
+      // IMMEDIATE takes the write lock up front, so a reader cannot make the first write fail with BUSY.
+      return this.isReadonly ? tx.deferred() : tx.immediate();
+    });
+  }
+
+  getConnector(name: string): ConnectorRecord | undefined {
+    return this.guard(() => {
+      const row = this.stmt(`SELECT * FROM connectors WHERE name = ? AND ${LIVE}`).get(name) as ConnectorRow | undefined;
+      return row && toConnector(row);
+    });
+  }
+
+  /**
+   * For did-you-mean and case-insensitive lookups. Folds case in JS (Unicode-aware) rather than with
+   * SQLite's NOCASE (ASCII only); an exact match wins over others differing only in case.
+   */
+  findConnectorIgnoringCase(name: string): ConnectorRecord | undefined {
+    const exact = this.getConnector(name);
+    if (exact) return exact;
+    const folded = name.toLowerCase();
+    return this.listConnectors().find((c) => c.name.toLowerCase() === folded);
+  }
+
+  listConnectors(type?: ConnectorKind): ConnectorRecord[] {
+    return this.guard(() => {
+      const rows = (
+        type === undefined
+          ? this.stmt(`SELECT * FROM connectors WHERE ${LIVE} ORDER BY name`).all()
+          : this.stmt(`SELECT * FROM connectors WHERE ${LIVE} AND type = ? ORDER BY name`).all(type)
+      ) as ConnectorRow[];
+      return rows.map(toConnector);
+    });
+  }
+
+  createConnector(input: CreateConnectorInput): ConnectorRecord {
+    return this.write(() => {
+      if (this.getConnector(input.name)) {
+        throw new CatalogError('CONNECTOR_EXISTS', `connector '${input.name}' already exists`);
+      }
+      const now = timestamp();
+      const config = encodeConfig(input.config);
+      const { lastInsertRowid } = this.stmt(
+        `INSERT INTO connectors (name, type, class_name, config, desired_state, restart_generation, version, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'RUNNING', 0, 1, ?, ?)`,
+      ).run(input.name, input.type, input.className, config, now, now);
+      const id = Number(lastInsertRowid);
+      this.insertVersion(id, 1, config, input.statementText, 'CREATE', now);
+      return this.byId(id);
+    });
+  }
+
+  /** Replaces the whole config (the engine merges ALTER's changes first) and keeps it as a new version. */
+  updateConnectorConfig(name: string, config: Record<string, string>, statementText: string): ConnectorRecord {
+    return this.write(() => {
+      const current = this.mustGet(name);
+      const now = timestamp();
+      const encoded = encodeConfig(config);
+      const version = current.version + 1;
+      this.stmt('UPDATE connectors SET config = ?, version = ?, updated_at = ? WHERE id = ?').run(encoded, version, now, current.id);
+      this.insertVersion(current.id, version, encoded, statementText, 'ALTER', now);
+      return this.byId(current.id);
+    });
+  }
+
+  /** Marks the connector dropped; the row and its versions stay as history, and the name is free again. */
+  dropConnector(name: string): void {
+    this.write(() => {
+      const current = this.mustGet(name);
+      const now = timestamp();
+      this.stmt('UPDATE connectors SET dropped_at = ?, updated_at = ? WHERE id = ?').run(now, now, current.id);
+    });
+  }
+
+  setDesiredState(name: string, state: DesiredState): ConnectorRecord {
+    if (!DESIRED_STATES.includes(state)) throw new SluiceError('INTERNAL_ERROR', `unknown desired state '${String(state)}'`);
+    return this.write(() => {
+      const current = this.mustGet(name);
+      if (current.desiredState === state) return current;
+      this.stmt('UPDATE connectors SET desired_state = ?, updated_at = ? WHERE id = ?').run(state, timestamp(), current.id);
+      return this.byId(current.id);
+    });
+  }
+
+  requestRestart(name: string): ConnectorRecord {
+    return this.write(() => {
+      const current = this.mustGet(name);
+      this.stmt('UPDATE connectors SET restart_generation = restart_generation + 1, updated_at = ? WHERE id = ?').run(
+        timestamp(),
+        current.id,
+      );
+      return this.byId(current.id);
+    });
+  }
+
+  /**
+   * Versions of the live connector with this name, oldest first. With no live one, those of the most
+   * recently dropped connector of that name, so history stays readable after DROP; [] if there never was one.
+   */
+  listConfigVersions(name: string): ConfigVersion[] {
+    return this.guard(() => {
+      const rows = this.stmt(
+        `SELECT v.*, c.name FROM config_versions v JOIN connectors c ON c.id = v.connector_id
+         WHERE v.connector_id = (SELECT id FROM connectors WHERE name = ? ORDER BY dropped_at IS NULL DESC, id DESC LIMIT 1)
+         ORDER BY v.version`,
+      ).all(name) as ConfigVersionRow[];
+      return rows.map(toConfigVersion);
+    });
+  }
+
+  /**
+   * Appends to the statement history. To record a failed statement, call this after its transaction has
+   * rolled back, not inside it, or the record is rolled back too.
+   */
+  recordStatement(r: Omit<StatementRecord, 'id' | 'executedAt'>): void {
+    this.write(() => {
+      this.stmt('INSERT INTO statements (executed_at, kind, text, ok, error_code, source) VALUES (?, ?, ?, ?, ?, ?)').run(
+        timestamp(),
+        r.kind,
+        r.text,
+        r.ok ? 1 : 0,
+        r.errorCode ?? null,
+        r.source ?? null,
+      );
+    });
+  }
+
+  /** Newest first; all of them without a limit. */
+  listStatements(limit?: number): StatementRecord[] {
+    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) {
+      throw new SluiceError('INVALID_ARGUMENT', `statement limit must be a whole number ≥ 0, got ${limit}`);
+    }
+    return this.guard(() => {
+      // LIMIT -1 is SQLite for "no limit".
+      const rows = this.stmt('SELECT * FROM statements ORDER BY id DESC LIMIT ?').all(limit ?? -1) as StatementRow[];
+      return rows.map(toStatement);
+    });
+  }
+
+  schemaVersion(): number {
+    return this.guard(() => readSchemaVersion(this.db));
+  }
+
+  /** Idempotent. Closes the database before releasing the lock, so no one else writes while we still might. */
+  close(): void {
+    if (this.db.open) this.db.close();
+    this.lock?.release();
+    this.lock = undefined;
+  }
+
+  private mustGet(name: string): ConnectorRecord {
+    const found = this.getConnector(name);
+    if (!found) throw new CatalogError('CONNECTOR_NOT_FOUND', `connector '${name}' does not exist`);
+    return found;
+  }
+
+  private byId(id: number): ConnectorRecord {
+    return toConnector(this.stmt('SELECT * FROM connectors WHERE id = ?').get(id) as ConnectorRow);
+  }
+
+  private insertVersion(id: number, version: number, config: string, text: string, change: 'CREATE' | 'ALTER', now: string): void {
+    this.stmt(
+      `INSERT INTO config_versions (connector_id, version, config, statement_text, change, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    ).run(id, version, config, text, change, now);
+  }
+
+  /** Prepared once per connection: the same few statements run for every SQL statement a user sends. */
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  /** Every write is a (possibly nested) transaction, refused up front on a read-only catalog. */
+  private write<T>(fn: () => T): T {
+    if (this.isReadonly) throw new CatalogError('CATALOG_ERROR', 'the catalog was opened read-only');
+    return this.transaction(fn);
+  }
+
+  /** SQLite failures (disk full, I/O, closed handle) become CATALOG_ERROR; our own errors pass through. */
+  private guard<T>(fn: () => T): T {
+    if (!this.db.open) throw new CatalogError('CATALOG_ERROR', 'the catalog is closed');
+    try {
+      return fn();
+    } catch (err) {
+      if (isSqliteError(err)) throw asCatalogError(err, 'catalog error');
+      throw err;
+    }
+  }
+}
+
+function openWritable(dir: string): Database.Database {
+  ensureDataDir(dir);
+  const file = path.join(dir, CATALOG_FILE);
+  const db = openCatalogFile(file);
+  try {
+    migrate(db, file);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/**
+ * No lock, no writes to the file. If the catalog does not exist yet or predates this build's schema, the
+ * caller gets a migrated in-memory snapshot instead: `sluice check` only needs something to copy.
+ */
+function openReadonly(dir: string): Database.Database {
+  const file = path.join(dir, CATALOG_FILE);
+  if (!fs.existsSync(file)) {
+    const empty = new Database(':memory:');
+    configureConnection(empty);
+    migrate(empty, file);
+    return empty;
+  }
+  const db = openCatalogFileReadonly(file);
+  try {
+    if (assertNotTooNew(db, file) === LATEST_SCHEMA_VERSION) return db;
+    const snapshot = copyToMemory(db);
+    db.close();
+    migrate(snapshot, file);
+    return snapshot;
+  } catch (err) {
+    if (db.open) db.close();
+    throw err;
+  }
+}
+
+function asCatalogError(err: unknown, context: string): SluiceError {
+  if (err instanceof SluiceError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new CatalogError('CATALOG_ERROR', `${context}: ${message}`, { cause: err });
+}
+
+function timestamp(): string {
+  return new Date().toISOString();
+}

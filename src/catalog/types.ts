@@ -1,0 +1,43 @@
+/** Rows of the catalog as the engine sees them. Timestamps are ISO-8601 UTC strings (`Date#toISOString`). */
+
+export type ConnectorKind = 'SOURCE' | 'SINK';
+export type DesiredState = 'RUNNING' | 'PAUSED';
+
+export interface ConnectorRecord {
+  /** Stable, never reused (AUTOINCREMENT): runtime tables (status, offsets) will reference it. */
+  id: number;
+  name: string;
+  type: ConnectorKind;
+  className: string;
+  config: Record<string, string>;
+  desiredState: DesiredState;
+  /** Bumped by RESTART; the scheduler restarts tasks whose generation it has not seen yet. */
+  restartGeneration: number;
+  /** Config version: 1 after CREATE, +1 per ALTER. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ConfigVersion {
+  connectorId: number;
+  name: string;
+  version: number;
+  config: Record<string, string>;
+  /** Already masked by the caller: the catalog never sees a secret in statement text. */
+  statementText: string;
+  change: 'CREATE' | 'ALTER';
+  createdAt: string;
+}
+
+export interface StatementRecord {
+  id: number;
+  executedAt: string;
+  kind: string;
+  /** Masked by the caller. */
+  text: string;
+  ok: boolean;
+  errorCode?: string;
+  /** Where the statement came from, e.g. 'shell', 'run:file.sql'. */
+  source?: string;
+}

@@ -1,0 +1,170 @@
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { Catalog } from '../catalog/catalog.js';
+import { Engine } from '../engine/engine.js';
+import { isError } from '../engine/results.js';
+import { Session } from '../engine/session.js';
+import { SluiceError, toSluiceError, UsageError } from '../errors/base.js';
+import { renderErrorLine } from '../render/error.js';
+import { runInteractive } from '../shell/interactive.js';
+import { runPiped } from '../shell/piped.js';
+import { collectDefine, definesToVariables, parseOutput, resolveDataDir, type OutputFormat } from './options.js';
+import { Printer, type Streams } from './printer.js';
+import { VERSION } from './version.js';
+
+/** Exit codes: 0 success; 1 a statement failed or the data dir is unusable; 2 the command line is wrong. */
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+
+interface CommonOptions {
+  dataDir?: string;
+  define: string[];
+  output: string;
+}
+
+function readScript(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
+    throw new UsageError('FILE_NOT_FOUND', `cannot read ${file}: ${reason}`);
+  }
+}
+
+function sessionFor(opts: CommonOptions, origin: string): Session {
+  return new Session({ variables: definesToVariables(opts.define), origin });
+}
+
+function withCatalog<T>(catalog: Catalog, fn: (engine: Engine) => T): T {
+  try {
+    return fn(new Engine({ catalog }));
+  } finally {
+    catalog.close();
+  }
+}
+
+function runCommand(file: string, opts: CommonOptions, streams: Streams): number {
+  const format = parseOutput(opts.output);
+  const text = readScript(file);
+  const session = sessionFor(opts, 'run');
+  const catalog = Catalog.open(resolveDataDir(opts.dataDir), { owner: 'sluice run' });
+  return withCatalog(catalog, (engine) => {
+    const outcome = engine.run(text, session, { file });
+    new Printer(format, streams).print(outcome.entities, { file });
+    if (!outcome.executed) {
+      const n = outcome.entities.length;
+      streams.stderr.write(`${file}: ${n} error${n === 1 ? '' : 's'}; nothing was executed\n`);
+      return EXIT_FAILED;
+    }
+    return outcome.entities.some(isError) ? EXIT_FAILED : 0;
+  });
+}
+
+function checkCommand(file: string, opts: CommonOptions, streams: Streams): number {
+  const format = parseOutput(opts.output);
+  const text = readScript(file);
+  const session = sessionFor(opts, 'check');
+  // Read-only and unlocked: checking never blocks, or is blocked by, a running Sluice.
+  const catalog = Catalog.open(resolveDataDir(opts.dataDir), { readonly: true });
+  return withCatalog(catalog, (engine) => {
+    const entities = engine.validate(text, session, { file });
+    const errors = entities.filter(isError);
+    for (const e of errors) {
+      streams.stdout.write(format === 'json' ? `${JSON.stringify(e)}\n` : `${renderErrorLine(e, file)}\n`);
+    }
+    if (format === 'table') {
+      streams.stderr.write(errors.length === 0 ? `${file}: OK (${entities.length} statements)\n` : `${file}: ${errors.length} error${errors.length === 1 ? '' : 's'}\n`);
+    }
+    return errors.length > 0 ? EXIT_FAILED : 0;
+  });
+}
+
+interface ShellOptions extends CommonOptions {
+  file?: string;
+  execute?: string;
+}
+
+function historyFile(): string {
+  return process.env['SLUICE_HISTORY_FILE'] ?? path.join(os.homedir(), '.sluice_history');
+}
+
+async function shellCommand(opts: ShellOptions, streams: Streams): Promise<number> {
+  const format: OutputFormat = parseOutput(opts.output);
+  const session = sessionFor(opts, 'shell');
+  const dataDir = resolveDataDir(opts.dataDir);
+  const catalog = Catalog.open(dataDir, { owner: 'sluice shell' });
+  const engine = new Engine({ catalog });
+  const printer = new Printer(format, streams);
+  try {
+    if (opts.file !== undefined || opts.execute !== undefined) {
+      let failed = false;
+      if (opts.file !== undefined) {
+        const entities = engine.execute(readScript(opts.file), session, { file: opts.file });
+        printer.print(entities, { file: opts.file });
+        failed ||= entities.some(isError);
+      }
+      if (opts.execute !== undefined) {
+        const entities = engine.execute(opts.execute, session);
+        printer.print(entities);
+        failed ||= entities.some(isError);
+      }
+      return failed ? EXIT_FAILED : 0;
+    }
+    if (process.stdin.isTTY && process.stdout.isTTY) {
+      return await runInteractive({ engine, session, format, historyFile: historyFile(), input: process.stdin, output: process.stdout, dataDir });
+    }
+    return await runPiped({ engine, session, printer, input: process.stdin, stdout: streams.stdout });
+  } finally {
+    catalog.close();
+  }
+}
+
+function program(streams: Streams, exit: { code: number }): Command {
+  const cmd = new Command('sluice')
+    .description('SQL-driven connector manager: CREATE SOURCE/SINK CONNECTOR statements, run on an embedded runtime.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => streams.stdout.write(s), writeErr: (s) => streams.stderr.write(s) })
+    .exitOverride();
+
+  const common = (c: Command) =>
+    c
+      .option('-d, --data-dir <dir>', 'catalog directory (default: $SLUICE_DATA_DIR, else ./.sluice)')
+      .option('--define <name=value>', 'define a variable for ${name}; repeatable', collectDefine, [])
+      .addOption(new Option('-o, --output <format>', 'table or json (one entity per line)').default('table'));
+
+  common(cmd.command('run').argument('<file>', 'a .sql script').description('validate a whole script, then execute it; non-zero exit if any statement fails')).action(
+    (file: string, opts: CommonOptions) => {
+      exit.code = runCommand(file, opts, streams);
+    },
+  );
+  common(cmd.command('check').argument('<file>', 'a .sql script').description('parse and validate a script against a copy of the catalog; execute nothing')).action(
+    (file: string, opts: CommonOptions) => {
+      exit.code = checkCommand(file, opts, streams);
+    },
+  );
+  common(cmd.command('shell').description('interactive SQL shell; reads statements from stdin when it is not a terminal'))
+    .option('-f, --file <file>', 'execute the statements of a file, then exit')
+    .option('-e, --execute <sql>', 'execute the given statements, then exit')
+    .action(async (opts: ShellOptions) => {
+      exit.code = await shellCommand(opts, streams);
+    });
+  return cmd;
+}
+
+/** Entry point; returns the exit code instead of exiting so tests can call it in-process. */
+export async function main(argv: readonly string[], streams: Streams = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const exit = { code: 0 };
+  try {
+    await program(streams, exit).parseAsync([...argv], { from: 'user' });
+    return exit.code;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE;
+    const e: SluiceError = toSluiceError(err);
+    streams.stderr.write(`sluice: ${e.code} ${e.message}${e.hint ? ` (${e.hint})` : ''}\n`);
+    return e instanceof UsageError ? EXIT_USAGE : EXIT_FAILED;
+  }
+}

@@ -1,0 +1,37 @@
+import os from 'node:os';
+import path from 'node:path';
+import { UsageError } from '../errors/base.js';
+import { VARIABLE_NAME, Variables } from '../sql/variables.js';
+
+export type OutputFormat = 'table' | 'json';
+
+/** Where Sluice keeps its catalog: --data-dir, else $SLUICE_DATA_DIR, else ./.sluice (per project, like .git). */
+export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const chosen = flag ?? env['SLUICE_DATA_DIR'] ?? '.sluice';
+  return path.resolve(chosen.startsWith('~/') ? path.join(os.homedir(), chosen.slice(2)) : chosen);
+}
+
+export function parseOutput(value: string): OutputFormat {
+  const v = value.toLowerCase();
+  if (v === 'table' || v === 'tabular') return 'table';
+  if (v === 'json') return 'json';
+  throw new UsageError('USAGE_ERROR', `--output must be table or json, not '${value}'`);
+}
+
+/** --define NAME=VALUE, repeatable; the value may itself contain '='. */
+export function collectDefine(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function definesToVariables(defines: readonly string[]): Variables {
+  const vars = new Variables();
+  for (const d of defines) {
+    const eq = d.indexOf('=');
+    const name = eq < 0 ? d : d.slice(0, eq);
+    if (eq < 0 || !VARIABLE_NAME.test(name)) {
+      throw new UsageError('USAGE_ERROR', `--define expects NAME=VALUE with NAME made of letters, digits, _ and @ (got '${d}')`);
+    }
+    vars.set(name, d.slice(eq + 1));
+  }
+  return vars;
+}

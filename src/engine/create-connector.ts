@@ -1,0 +1,56 @@
+import { isSecretKey, maskConfig } from '../connectors/secrets.js';
+import { validateConnectorConfig } from '../connectors/validate.js';
+import { SqlSemanticError, SluiceErrors } from '../errors/base.js';
+import type { CreateConnector } from '../sql/ast.js';
+import { formatIdentifier } from '../sql/format.js';
+import { maskStatementText } from '../sql/mask.js';
+import type { ExecContext } from './context.js';
+import { typeName } from './connector-lookup.js';
+import type { ConnectorInfoEntity, WarningEntity } from './results.js';
+
+const NAME_KEY = 'name';
+
+export function createConnector(s: CreateConnector, ctx: ExecContext): ConnectorInfoEntity | WarningEntity {
+  const name = s.name.value;
+  const existing = ctx.catalog.findConnectorIgnoringCase(name);
+  const validation = validateConnectorConfig({
+    connectorType: s.connectorType,
+    typeLoc: s.typeLoc,
+    statementLoc: s.loc,
+    // NULL means "not set" (Kafka Connect's PATCH uses null the same way), so the key's default applies.
+    properties: s.properties.filter((p) => p.valueKind !== 'null'),
+    registry: ctx.registry,
+    defaultUnknownKeys: ctx.session.property('sluice.unknown.keys') === 'warn' ? 'warn' : 'error',
+  });
+  const def = validation.definition;
+  const statementText = maskStatementText(s, (key) => isSecretKey(key, def));
+  if (existing) {
+    if (s.ifNotExists) {
+      return { '@type': 'warning_entity', statementText, warnings: [], message: `Connector ${existing.name} already exists` };
+    }
+    const sameCase = existing.name === name;
+    throw new SqlSemanticError(
+      'CONNECTOR_EXISTS',
+      sameCase
+        ? `connector ${formatIdentifier(s.name)} already exists`
+        : `connector ${formatIdentifier(s.name)} conflicts with existing connector ${formatIdentifier({ value: existing.name, quoting: 'back' })}: names may not differ only in case`,
+      { loc: s.name.loc, hint: 'use CREATE … IF NOT EXISTS, or ALTER CONNECTOR to change it' },
+    );
+  }
+  if (validation.errors.length > 0 || !def) throw new SluiceErrors(validation.errors);
+
+  const warnings = validation.warnings.map((message) => ({ message }));
+  const given = validation.config[NAME_KEY];
+  if (given !== undefined && given !== name) {
+    warnings.push({ message: `'${NAME_KEY}' is always the connector's name; '${given}' was replaced by '${name}'` });
+  }
+  const config = { ...validation.config, [NAME_KEY]: name };
+  const record = ctx.catalog.createConnector({ name, type: s.connectorType, className: def.className, config, statementText });
+  for (const [key, value] of Object.entries(config)) if (isSecretKey(key, def)) ctx.redactor.add(value);
+  return {
+    '@type': 'connector_info',
+    statementText,
+    warnings,
+    info: { name: record.name, config: maskConfig(record.config, def), tasks: [], type: typeName(record.type) },
+  };
+}

@@ -1,0 +1,156 @@
+import { readFileSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import type { Catalog } from '../catalog/catalog.js';
+import { isSecretKey } from '../connectors/secrets.js';
+import { defaultRegistry, type ConnectorRegistry } from '../connectors/registry.js';
+import { SqlSemanticError } from '../errors/base.js';
+import type { RunScript, Statement } from '../sql/ast.js';
+import { buildStatement } from '../sql/build-ast.js';
+import { maskUnparsedText, SecretRedactor } from '../sql/mask.js';
+import { parseScript, type ScriptItem } from '../sql/parse.js';
+import type { ExecContext } from './context.js';
+import { errorEntities } from './errors.js';
+import { runHandler } from './handlers.js';
+import { isError, type Entity } from './results.js';
+import type { Session } from './session.js';
+
+/** Deeper than this, RUN SCRIPT is almost certainly a mistake (and would exhaust the stack before long). */
+const MAX_SCRIPT_DEPTH = 16;
+
+export interface ExecuteOptions {
+  /** The file the text came from: named in errors, and what RUN SCRIPT paths are relative to. */
+  file?: string;
+}
+
+export interface RunOutcome {
+  /** False when validation found errors, in which case nothing was executed and `entities` holds every error. */
+  executed: boolean;
+  entities: Entity[];
+}
+
+/**
+ * Text in, result entities out. The shell, scripts and the server all come through here, so they behave alike.
+ * Statements never throw out of the engine: every failure becomes a statement_error entity with a position.
+ */
+export class Engine {
+  readonly catalog: Catalog;
+  readonly registry: ConnectorRegistry;
+  readonly redactor = new SecretRedactor();
+
+  constructor(opts: { catalog: Catalog; registry?: ConnectorRegistry }) {
+    this.catalog = opts.catalog;
+    this.registry = opts.registry ?? defaultRegistry;
+    for (const c of this.catalog.listConnectors()) {
+      const def = this.registry.resolve(c.className);
+      for (const [key, value] of Object.entries(c.config)) if (isSecretKey(key, def)) this.redactor.add(value);
+    }
+  }
+
+  /** Execute each statement in turn; a failing statement changes nothing and does not stop the ones after it. */
+  execute(text: string, session: Session, opts: ExecuteOptions = {}): Entity[] {
+    return this.runItems(parseScript(text, opts.file), this.context(session, opts.file, false));
+  }
+
+  /** Run every statement against a throw-away copy of the catalog and session; nothing real changes. */
+  validate(text: string, session: Session, opts: ExecuteOptions = {}): Entity[] {
+    return this.runItems(parseScript(text, opts.file), this.sandboxOf(this.context(session, opts.file, false)));
+  }
+
+  /** `sluice run`: validate the whole script first; execute it only if every statement passed. */
+  run(text: string, session: Session, opts: ExecuteOptions = {}): RunOutcome {
+    const items = parseScript(text, opts.file);
+    const ctx = this.context(session, opts.file, false);
+    const errors = this.runItems(items, this.sandboxOf(ctx)).filter(isError);
+    if (errors.length > 0) return { executed: false, entities: errors };
+    return { executed: true, entities: this.runItems(items, ctx) };
+  }
+
+  private context(session: Session, file: string | undefined, sandbox: boolean): ExecContext {
+    const scriptStack = file ? [safeRealpath(path.resolve(session.baseDir, file))] : [];
+    return { catalog: this.catalog, session, registry: this.registry, redactor: this.redactor, file, scriptStack, sandbox };
+  }
+
+  private sandboxOf(ctx: ExecContext): ExecContext {
+    return { ...ctx, catalog: ctx.catalog.sandbox(), session: ctx.session.clone(), sandbox: true };
+  }
+
+  private runItems(items: readonly ScriptItem[], ctx: ExecContext): Entity[] {
+    return items.flatMap((item) => this.runItem(item, ctx));
+  }
+
+  private runItem(item: ScriptItem, ctx: ExecContext): Entity[] {
+    if (!item.ok) {
+      const text = maskUnparsedText(item.text);
+      this.record(ctx, 'Unparsed', text, false, item.error.code);
+      return errorEntities(item.error, text, item.source, this.redactor);
+    }
+    const parsed = item.statement;
+    let stmt: Statement | undefined;
+    try {
+      stmt = buildStatement(parsed, { variables: ctx.session.substitutionEnabled ? ctx.session.variables.lookup : undefined });
+      if (stmt.kind === 'RunScript') return this.runScript(stmt, ctx);
+      const s = stmt;
+      const entity = ctx.catalog.transaction(() => {
+        const e = runHandler(s, ctx);
+        this.record(ctx, s.kind, e.statementText, true);
+        return e;
+      });
+      return [this.redactor.redactDeep(entity)];
+    } catch (err) {
+      const text = this.redactor.redact(maskUnparsedText(parsed.text));
+      const entities = errorEntities(err, text, parsed.source, this.redactor);
+      this.record(ctx, stmt?.kind ?? 'Unparsed', text, false, entities[0]?.code);
+      return entities;
+    }
+  }
+
+  private runScript(s: RunScript, ctx: ExecContext): Entity[] {
+    const base = ctx.file ? path.dirname(path.resolve(ctx.session.baseDir, ctx.file)) : ctx.session.baseDir;
+    const target = path.resolve(base, s.path);
+    let text: string;
+    let real: string;
+    try {
+      real = realpathSync(target);
+      text = readFileSync(real, 'utf8');
+    } catch (err) {
+      const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+      throw new SqlSemanticError('SCRIPT_NOT_FOUND', `cannot read script '${s.path}' (${target}): ${reason}`, { loc: s.pathLoc });
+    }
+    if (ctx.scriptStack.includes(real)) {
+      throw new SqlSemanticError('SCRIPT_RECURSION', `script '${s.path}' is already being run (it includes itself)`, { loc: s.pathLoc });
+    }
+    if (ctx.scriptStack.length >= MAX_SCRIPT_DEPTH) {
+      throw new SqlSemanticError('SCRIPT_RECURSION', `RUN SCRIPT nests deeper than ${MAX_SCRIPT_DEPTH} scripts`, { loc: s.pathLoc });
+    }
+    const shown = displayPath(target);
+    const items = parseScript(text, shown);
+    const child: ExecContext = { ...ctx, file: shown, scriptStack: [...ctx.scriptStack, real] };
+    // Like `sluice run`: an included script runs only if all of it is valid.
+    if (!ctx.sandbox) {
+      const errors = this.runItems(items, this.sandboxOf(child)).filter(isError);
+      if (errors.length > 0) return errors;
+    }
+    return this.runItems(items, child);
+  }
+
+  private record(ctx: ExecContext, kind: string, text: string, ok: boolean, errorCode?: string): void {
+    try {
+      ctx.catalog.recordStatement({ kind, text: this.redactor.redact(text), ok, source: ctx.file ? `${ctx.session.origin}:${ctx.file}` : ctx.session.origin, ...(errorCode ? { errorCode } : {}) });
+    } catch {
+      // History is a convenience; failing to write it must not turn a good statement into a failed one.
+    }
+  }
+}
+
+function safeRealpath(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+function displayPath(abs: string): string {
+  const rel = path.relative(process.cwd(), abs);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel;
+}

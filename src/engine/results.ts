@@ -1,0 +1,162 @@
+// Result entities: one JSON shape for the shell, scripts and the server. Connector entities keep ksqlDB's
+// `@type` names and fields (ksqldb.md §2.2) so ksqlDB clients read them unchanged; Sluice adds fields, never
+// renames them. Every value that could hold a secret is masked before an entity is built.
+
+export interface Warning {
+  message: string;
+}
+
+interface EntityBase {
+  statementText: string;
+  warnings: Warning[];
+}
+
+export type ConnectorTypeName = 'source' | 'sink';
+
+export interface ConnectorInfoEntity extends EntityBase {
+  '@type': 'connector_info';
+  info: { name: string; config: Record<string, string>; tasks: { connector: string; task: number }[]; type: ConnectorTypeName };
+}
+
+export interface ConnectorSummary {
+  name: string;
+  type: ConnectorTypeName;
+  className: string;
+  state: string;
+}
+
+export interface ConnectorListEntity extends EntityBase {
+  '@type': 'connector_list';
+  connectors: ConnectorSummary[];
+}
+
+export interface TaskStatus {
+  id: number;
+  state: string;
+  worker_id: string;
+  trace?: string;
+}
+
+export interface ConfigVersionSummary {
+  version: number;
+  change: 'CREATE' | 'ALTER';
+  createdAt: string;
+  statementText: string;
+}
+
+export interface ConnectorDescriptionEntity extends EntityBase {
+  '@type': 'connector_description';
+  connectorClass: string;
+  status: {
+    name: string;
+    connector: { state: string; worker_id: string; trace?: string };
+    tasks: TaskStatus[];
+    type: ConnectorTypeName;
+  };
+  sources: unknown[];
+  topics: string[];
+  /** Sluice additions. */
+  desiredState: 'RUNNING' | 'PAUSED';
+  processingGuarantee: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  /** Only with DESCRIBE … EXTENDED. */
+  config?: Record<string, string>;
+  versions?: ConfigVersionSummary[];
+}
+
+export interface DropConnectorEntity extends EntityBase {
+  '@type': 'drop_connector';
+  connectorName: string;
+}
+
+export interface ConfigChange {
+  key: string;
+  action: 'added' | 'changed' | 'removed';
+  old?: string;
+  new?: string;
+}
+
+export interface AlterConnectorEntity extends EntityBase {
+  '@type': 'alter_connector';
+  connectorName: string;
+  version: number;
+  changes: ConfigChange[];
+  /** True when the new configuration makes the running connector restart. */
+  restart: boolean;
+  message: string;
+}
+
+export interface ConnectorStateEntity extends EntityBase {
+  '@type': 'connector_state';
+  connectorName: string;
+  action: 'PAUSE' | 'RESUME' | 'RESTART';
+  desiredState: 'RUNNING' | 'PAUSED';
+  message: string;
+}
+
+export interface ConnectorPluginsEntity extends EntityBase {
+  '@type': 'connector_plugins_list';
+  connectorsPlugins: { className: string; type: ConnectorTypeName; version: string; name: string; aliases: string[] }[];
+}
+
+export interface WarningEntity extends EntityBase {
+  '@type': 'warning_entity';
+  message: string;
+}
+
+export interface VariablesEntity extends EntityBase {
+  '@type': 'variables';
+  variables: { name: string; value: string }[];
+}
+
+export interface VariableEntity extends EntityBase {
+  '@type': 'variable';
+  action: 'DEFINE' | 'UNDEFINE';
+  name: string;
+  value?: string;
+}
+
+export interface PropertyEntity extends EntityBase {
+  '@type': 'property';
+  action: 'SET' | 'UNSET';
+  name: string;
+  value?: string;
+  message: string;
+}
+
+export interface StatementErrorEntity {
+  '@type': 'statement_error';
+  error_code: number;
+  code: string;
+  message: string;
+  statementText: string;
+  line?: number;
+  column?: number;
+  file?: string;
+  hint?: string;
+  /** The source line the position is on (secrets masked), so any client can draw a caret under it. */
+  sourceLine?: string;
+  warnings: Warning[];
+}
+
+export type Entity =
+  | ConnectorInfoEntity
+  | ConnectorListEntity
+  | ConnectorDescriptionEntity
+  | DropConnectorEntity
+  | AlterConnectorEntity
+  | ConnectorStateEntity
+  | ConnectorPluginsEntity
+  | WarningEntity
+  | VariablesEntity
+  | VariableEntity
+  | PropertyEntity
+  | StatementErrorEntity;
+
+export type EntityType = Entity['@type'];
+
+export function isError(e: Entity): e is StatementErrorEntity {
+  return e['@type'] === 'statement_error';
+}

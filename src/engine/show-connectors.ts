@@ -1,0 +1,33 @@
+import type { ListConnectorPlugins, ListConnectors } from '../sql/ast.js';
+import type { ExecContext } from './context.js';
+import { displayedState, typeName } from './connector-lookup.js';
+import type { ConnectorListEntity, ConnectorPluginsEntity } from './results.js';
+
+export function listConnectors(s: ListConnectors, ctx: ExecContext): ConnectorListEntity {
+  return {
+    '@type': 'connector_list',
+    statementText: s.text,
+    warnings: [],
+    connectors: ctx.catalog.listConnectors(s.scope).map((c) => ({
+      name: c.name,
+      type: typeName(c.type),
+      className: c.className,
+      state: displayedState(c),
+    })),
+  };
+}
+
+export function listConnectorPlugins(s: ListConnectorPlugins, ctx: ExecContext): ConnectorPluginsEntity {
+  return {
+    '@type': 'connector_plugins_list',
+    statementText: s.text,
+    warnings: [],
+    connectorsPlugins: ctx.registry.list().map((d) => ({
+      className: d.className,
+      type: d.kind,
+      version: d.version,
+      name: d.name,
+      aliases: [...d.aliases],
+    })),
+  };
+}

@@ -1,0 +1,80 @@
+import type { Entity, StatementErrorEntity } from '../engine/results.js';
+import { renderError } from './error.js';
+import { renderKeyValues, renderTable } from './table.js';
+
+const upper = (s: string) => s.toUpperCase();
+
+function message(text: string): string {
+  return renderTable(['Message'], [[text]]);
+}
+
+/** Human rendering of one entity (table mode). Returns '' for entities ksqlDB's CLI prints nothing for. */
+export function renderEntity(e: Entity, opts: { file?: string } = {}): string {
+  const body = renderBody(e, opts);
+  const warnings = e['@type'] === 'statement_error' ? [] : e.warnings.map((w) => `WARNING: ${w.message}`);
+  return [body, ...warnings].filter((s) => s !== '').join('\n');
+}
+
+function renderBody(e: Entity, opts: { file?: string }): string {
+  switch (e['@type']) {
+    case 'connector_info':
+      return message(`Created connector ${e.info.name}`);
+    case 'connector_list':
+      return renderTable(
+        ['Connector Name', 'Type', 'Class', 'Status'],
+        e.connectors.map((c) => [c.name, upper(c.type), c.className, c.state]),
+      );
+    case 'connector_description': {
+      const parts = [
+        renderKeyValues([
+          ['Name', e.status.name],
+          ['Class', e.connectorClass],
+          ['Type', e.status.type],
+          ['State', e.status.connector.state],
+          ['WorkerId', e.status.connector.worker_id],
+          ...(e.status.connector.trace ? ([['Trace', e.status.connector.trace]] as const) : []),
+          ['Desired State', e.desiredState],
+          ['Guarantee', e.processingGuarantee],
+          ['Config Version', String(e.version)],
+          ['Created', e.createdAt],
+          ['Updated', e.updatedAt],
+        ]),
+        renderTable(
+          ['Task ID', 'State', 'Error Trace'],
+          e.status.tasks.map((t) => [String(t.id), t.state, t.trace ?? '']),
+        ),
+      ];
+      if (e.topics.length > 0) parts.push(renderTable(['Related Topics'], e.topics.map((t) => [t])));
+      if (e.config) parts.push(renderTable(['Config Key', 'Value'], Object.entries(e.config).sort(([a], [b]) => a.localeCompare(b))));
+      if (e.versions) parts.push(renderTable(['Version', 'Change', 'Created', 'Statement'], e.versions.map((v) => [String(v.version), v.change, v.createdAt, v.statementText.replace(/\s+/g, ' ')])));
+      return parts.join('\n\n');
+    }
+    case 'drop_connector':
+      return message(`Dropped connector "${e.connectorName}"`);
+    case 'alter_connector': {
+      if (e.changes.length === 0) return message(e.message);
+      const changes = renderTable(
+        ['Key', 'Change', 'Old', 'New'],
+        e.changes.map((c) => [c.key, c.action, c.old ?? '', c.new ?? '']),
+      );
+      return `${message(e.message)}\n\n${changes}`;
+    }
+    case 'connector_state':
+      return message(e.message);
+    case 'connector_plugins_list':
+      return renderTable(
+        ['Class', 'Type', 'Version', 'Name'],
+        e.connectorsPlugins.map((p) => [p.className, upper(p.type), p.version, p.name]),
+      );
+    case 'warning_entity':
+      return message(e.message);
+    case 'variables':
+      return renderTable(['Variable Name', 'Value'], e.variables.map((v) => [v.name, v.value]));
+    case 'variable':
+      return '';
+    case 'property':
+      return e.message;
+    case 'statement_error':
+      return renderError(e as StatementErrorEntity, opts.file);
+  }
+}

@@ -1,0 +1,25 @@
+import type { StatementErrorEntity } from '../engine/results.js';
+
+/** `file:line:col` (or `line:col`) for an error, the prefix every error line starts with. */
+export function errorLocation(e: StatementErrorEntity, defaultFile?: string): string {
+  const file = e.file ?? defaultFile;
+  if (e.line === undefined) return file ?? '';
+  return `${file ? `${file}:` : ''}${e.line}:${e.column ?? 1}`;
+}
+
+/** One line per error: `FILE:LINE:COL CODE message` (the `sluice check` format). */
+export function renderErrorLine(e: StatementErrorEntity, defaultFile?: string): string {
+  const where = errorLocation(e, defaultFile);
+  return `${where ? `${where} ` : ''}${e.code} ${e.message}`;
+}
+
+/** The error line, then the source line with a caret under the column. */
+export function renderError(e: StatementErrorEntity, defaultFile?: string): string {
+  const head = `${renderErrorLine(e, defaultFile)}`;
+  if (e.sourceLine === undefined || e.line === undefined) return head;
+  const gutter = String(e.line);
+  const column = Math.max(1, e.column ?? 1);
+  // Tabs before the caret are kept so the caret lines up however the terminal renders them.
+  const pad = e.sourceLine.slice(0, column - 1).replace(/[^\t]/g, ' ');
+  return `${head}\n ${gutter} | ${e.sourceLine}\n ${' '.repeat(gutter.length)} | ${pad}^`;
+}

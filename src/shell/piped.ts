@@ -1,0 +1,61 @@
+import readline from 'node:readline';
+import type { Engine } from '../engine/engine.js';
+import { isError } from '../engine/results.js';
+import type { Session } from '../engine/session.js';
+import type { Printer } from '../cli/printer.js';
+import { parseShellCommand, SHELL_HELP } from './commands.js';
+import { inputState } from './input-buffer.js';
+
+export interface PipedShellOptions {
+  engine: Engine;
+  session: Session;
+  printer: Printer;
+  input: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  /** Shown in error locations, e.g. '<stdin>'. */
+  label?: string;
+}
+
+/**
+ * Non-interactive shell: statements come from a pipe and run as soon as each is complete, so a long-lived
+ * producer sees results as it goes. No prompts. An error does not stop later statements; the exit code says
+ * whether any failed.
+ */
+export async function runPiped(opts: PipedShellOptions): Promise<number> {
+  const rl = readline.createInterface({ input: opts.input, crlfDelay: Infinity, terminal: false });
+  let buffer = '';
+  let bufferStartLine = 1;
+  let lineNo = 0;
+  let failed = false;
+
+  const run = () => {
+    // Pad with newlines so positions in errors are lines of the whole input, not of this chunk.
+    const text = '\n'.repeat(bufferStartLine - 1) + buffer;
+    const entities = opts.engine.execute(text, opts.session, opts.label === undefined ? {} : { file: opts.label });
+    if (entities.some(isError)) failed = true;
+    opts.printer.print(entities);
+    buffer = '';
+  };
+
+  for await (const line of rl) {
+    lineNo += 1;
+    if (buffer === '') {
+      const cmd = parseShellCommand(line);
+      if (cmd?.name === 'exit') break;
+      if (cmd?.name === 'help') {
+        opts.stdout.write(`${SHELL_HELP}\n`);
+        continue;
+      }
+      if (cmd) continue; // output/history/clear only make sense at a terminal; ignore them in a pipe
+      bufferStartLine = lineNo;
+    }
+    buffer += `${line}\n`;
+    const state = inputState(buffer);
+    if (state === 'complete') run();
+    else if (state === 'empty') buffer = '';
+  }
+  rl.close();
+  // At the very end of input a missing ';' is accepted, as for scripts.
+  if (inputState(buffer) !== 'empty') run();
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,103 @@
+import type { IRecognitionException, IToken } from 'chevrotain';
+import { tokenize } from '../../grammar/lexer.js';
+import { parser } from '../../grammar/parser.js';
+import { Semicolon } from '../../grammar/tokens.js';
+import type { StatementCstNode } from '../../grammar/cst.js';
+import { SqlSyntaxError } from '../errors/base.js';
+import type { Loc } from './ast.js';
+
+/** One statement of a script: syntactically valid, not yet resolved (variables are applied when it runs). */
+export interface ParsedStatement {
+  readonly cst: StatementCstNode;
+  readonly tokens: readonly IToken[];
+  readonly text: string;
+  readonly loc: Loc;
+  /** Offset just past the statement's ';' (or its last token), for slicing the source. */
+  readonly endOffset: number;
+  readonly file: string | undefined;
+  readonly source: string;
+}
+
+/** A script split into statements; each item is either parsed or the syntax error that stopped it. */
+export type ScriptItem = { ok: true; statement: ParsedStatement } | { ok: false; error: SqlSyntaxError; text: string; source: string };
+
+export function tokenLoc(tok: IToken, file?: string): Loc {
+  return {
+    line: tok.startLine ?? 1,
+    column: tok.startColumn ?? 1,
+    offset: tok.startOffset,
+    length: (tok.endOffset ?? tok.startOffset) - tok.startOffset + 1,
+    ...(file === undefined ? {} : { file }),
+  };
+}
+
+/** Position just after a token: where "the end of the statement" is when input runs out. */
+function locAfter(tok: IToken, source: string, file?: string): Loc {
+  const end = (tok.endOffset ?? tok.startOffset) + 1;
+  const before = source.slice(0, end);
+  const line = before.split('\n').length;
+  const column = end - (before.lastIndexOf('\n') + 1) + 1;
+  return { line, column, offset: end, length: 1, ...(file === undefined ? {} : { file }) };
+}
+
+function offsetLoc(source: string, offset: number, file?: string): Loc {
+  const before = source.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - (before.lastIndexOf('\n') + 1) + 1;
+  return { line, column, offset, length: 1, ...(file === undefined ? {} : { file }) };
+}
+
+function syntaxError(e: IRecognitionException, chunk: readonly IToken[], source: string, file?: string): SqlSyntaxError {
+  const tok = e.token;
+  const atEnd = tok.tokenType.name === 'EOF' || Number.isNaN(tok.startOffset);
+  const last = chunk[chunk.length - 1];
+  const loc = atEnd && last ? locAfter(last, source, file) : tokenLoc(tok, file);
+  return new SqlSyntaxError('SYNTAX_ERROR', e.message, { loc });
+}
+
+function parseChunk(chunk: IToken[], terminator: IToken | undefined, source: string, file?: string): ScriptItem {
+  const first = chunk[0]!;
+  const endOffset = terminator ? terminator.startOffset + 1 : (chunk[chunk.length - 1]!.endOffset ?? 0) + 1;
+  const text = source.slice(first.startOffset, endOffset);
+  parser.input = chunk;
+  const cst = parser.statement() as StatementCstNode;
+  const firstError = parser.errors[0];
+  if (firstError) return { ok: false, error: syntaxError(firstError, chunk, source, file), text, source };
+  return { ok: true, statement: { cst, tokens: chunk, text, loc: tokenLoc(first, file), endOffset, file, source } };
+}
+
+/**
+ * Split a script at ';' and parse each statement on its own, so one bad statement yields one error and the
+ * statements after it are still checked. Lexical errors are reported at their own position. A missing ';' is
+ * accepted only after the very last statement.
+ */
+export function parseScript(source: string, file?: string): ScriptItem[] {
+  const lexed = tokenize(source);
+  const items: ScriptItem[] = [];
+  const lexErrors = lexed.diagnostics.map((d) => ({
+    offset: d.offset,
+    error: new SqlSyntaxError('LEXICAL_ERROR', d.message, { loc: { ...offsetLoc(source, d.offset, file), length: d.length } }),
+  }));
+  let chunk: IToken[] = [];
+  let regionStart = 0;
+  const flush = (terminator: IToken | undefined) => {
+    const start = regionStart;
+    const end = terminator ? terminator.startOffset : Infinity;
+    regionStart = end + 1;
+    const lexError = lexErrors.find((l) => l.offset >= start && l.offset < end);
+    if (lexError) {
+      lexErrors.splice(lexErrors.indexOf(lexError), 1);
+      const textStart = chunk[0]?.startOffset ?? lexError.offset;
+      items.push({ ok: false, error: lexError.error, text: source.slice(textStart, terminator ? end + 1 : undefined).trim(), source });
+    } else if (chunk.length > 0) {
+      items.push(parseChunk(chunk, terminator, source, file));
+    }
+    chunk = [];
+  };
+  for (const tok of lexed.tokens) {
+    if (tok.tokenType === Semicolon) flush(tok);
+    else chunk.push(tok);
+  }
+  flush(undefined);
+  return items;
+}
