@@ -38,7 +38,8 @@ function expectedWord(t: TokenType): string {
 export function describeFound(tok: IToken): string {
   if (tok.tokenType.name === 'EOF') return 'the end of the statement';
   const text = tok.image.length > 40 ? `${tok.image.slice(0, 37)}...` : tok.image;
-  if (tok.tokenType === StringLiteral) return `string ${text}`;
+  // Never echo a string's content: it may be the secret that a missing '=' left unparsed.
+  if (tok.tokenType === StringLiteral) return 'a string literal';
   if (ALL_KEYWORDS.includes(tok.tokenType.name as never)) return `keyword ${tok.tokenType.name}`;
   return `'${text}'`;
 }

@@ -8,6 +8,7 @@ import { isError } from '../engine/results.js';
 import { Session } from '../engine/session.js';
 import { SluiceError, toSluiceError, UsageError } from '../errors/base.js';
 import { renderErrorLine } from '../render/error.js';
+import { parseScript } from '../sql/parse.js';
 import { runInteractive } from '../shell/interactive.js';
 import { runPiped } from '../shell/piped.js';
 import { collectDefine, definesToVariables, parseOutput, resolveDataDir, type OutputFormat } from './options.js';
@@ -76,7 +77,8 @@ function checkCommand(file: string, opts: CommonOptions, streams: Streams): numb
       streams.stdout.write(format === 'json' ? `${JSON.stringify(e)}\n` : `${renderErrorLine(e, file)}\n`);
     }
     if (format === 'table') {
-      streams.stderr.write(errors.length === 0 ? `${file}: OK (${entities.length} statements)\n` : `${file}: ${errors.length} error${errors.length === 1 ? '' : 's'}\n`);
+      const statements = parseScript(text, file).length;
+      streams.stderr.write(errors.length === 0 ? `${file}: OK (${statements} statement${statements === 1 ? '' : 's'})\n` : `${file}: ${errors.length} error${errors.length === 1 ? '' : 's'}\n`);
     }
     return errors.length > 0 ? EXIT_FAILED : 0;
   });
@@ -155,9 +157,28 @@ function program(streams: Streams, exit: { code: number }): Command {
   return cmd;
 }
 
+const guardedStreams = new WeakSet<NodeJS.WritableStream>();
+
+/**
+ * A reader that goes away early (`sluice run x.sql | head`) makes writes fail with EPIPE, emitted as an 'error'
+ * event; unhandled, Node prints a stack trace. The statements still run to the end (their effect must not depend
+ * on who reads the output); what cannot be written is dropped.
+ */
+function tolerateClosedOutput(streams: Streams): void {
+  for (const stream of [streams.stdout, streams.stderr]) {
+    if (guardedStreams.has(stream)) continue;
+    guardedStreams.add(stream);
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+      process.exitCode = EXIT_FAILED;
+    });
+  }
+}
+
 /** Entry point; returns the exit code instead of exiting so tests can call it in-process. */
 export async function main(argv: readonly string[], streams: Streams = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const exit = { code: 0 };
+  tolerateClosedOutput(streams);
   try {
     await program(streams, exit).parseAsync([...argv], { from: 'user' });
     return exit.code;

@@ -15,4 +15,9 @@ export interface ExecContext {
   readonly scriptStack: readonly string[];
   /** True while validating against a sandbox copy. */
   readonly sandbox: boolean;
+  /**
+   * Names whose CREATE failed during this validation: a later "does not exist" for them is a consequence of that
+   * error, not a new one, so validation does not report it twice.
+   */
+  readonly failedCreates?: Set<string>;
 }

@@ -71,7 +71,7 @@ export class Engine {
   }
 
   private sandboxOf(ctx: ExecContext): ExecContext {
-    return { ...ctx, catalog: ctx.catalog.sandbox(), session: ctx.session.clone(), sandbox: true };
+    return { ...ctx, catalog: ctx.catalog.sandbox(), session: ctx.session.clone(), sandbox: true, failedCreates: new Set() };
   }
 
   private runItems(items: readonly ScriptItem[], ctx: ExecContext): Entity[] {
@@ -100,6 +100,10 @@ export class Engine {
       const text = this.redactor.redact(maskUnparsedText(parsed.text));
       const entities = errorEntities(err, text, parsed.source, this.redactor);
       this.record(ctx, stmt?.kind ?? 'Unparsed', text, false, entities[0]?.code);
+      if (ctx.failedCreates && stmt && 'name' in stmt && typeof stmt.name === 'object') {
+        if (stmt.kind === 'CreateConnector') ctx.failedCreates.add(stmt.name.value);
+        else if (ctx.failedCreates.has(stmt.name.value)) return entities.filter((e) => e.code !== 'CONNECTOR_NOT_FOUND');
+      }
       return entities;
     }
   }
@@ -122,15 +126,36 @@ export class Engine {
     if (ctx.scriptStack.length >= MAX_SCRIPT_DEPTH) {
       throw new SqlSemanticError('SCRIPT_RECURSION', `RUN SCRIPT nests deeper than ${MAX_SCRIPT_DEPTH} scripts`, { loc: s.pathLoc });
     }
-    const shown = displayPath(target);
+    // Relative to the session's directory, like every other ctx.file, so a nested RUN SCRIPT resolves against it.
+    const shown = displayPath(target, ctx.session.baseDir);
     const items = parseScript(text, shown);
     const child: ExecContext = { ...ctx, file: shown, scriptStack: [...ctx.scriptStack, real] };
     // Like `sluice run`: an included script runs only if all of it is valid.
-    if (!ctx.sandbox) {
-      const errors = this.runItems(items, this.sandboxOf(child)).filter(isError);
-      if (errors.length > 0) return errors;
-    }
+    if (ctx.sandbox) return this.runAllOrNothing(items, child);
+    const errors = this.runItems(items, this.sandboxOf(child)).filter(isError);
+    if (errors.length > 0) return errors;
     return this.runItems(items, child);
+  }
+
+  /**
+   * While validating, an included script must leave the same trace as when it really runs: all of it or, if any
+   * statement fails, none of it (else a later statement is judged against connectors that will never exist).
+   * One trial run in a transaction on a copy of the session, rolled back on any error.
+   */
+  private runAllOrNothing(items: readonly ScriptItem[], ctx: ExecContext): Entity[] {
+    const trial: ExecContext = { ...ctx, session: ctx.session.clone() };
+    let entities: Entity[] = [];
+    try {
+      ctx.catalog.transaction(() => {
+        entities = this.runItems(items, trial);
+        if (entities.some(isError)) throw ROLLBACK;
+      });
+    } catch (err) {
+      if (err !== ROLLBACK) throw err;
+      return entities.filter(isError);
+    }
+    adoptSession(ctx.session, trial.session);
+    return entities;
   }
 
   private record(ctx: ExecContext, kind: string, text: string, ok: boolean, errorCode?: string): void {
@@ -142,6 +167,17 @@ export class Engine {
   }
 }
 
+/** Thrown to roll back a trial run; never escapes the engine. */
+const ROLLBACK = Symbol('rollback');
+
+/** Makes target's variables and properties those of from (a clone that ran statements). */
+function adoptSession(target: Session, from: Session): void {
+  for (const { name } of target.variables.list()) target.variables.delete(name);
+  for (const { name, value } of from.variables.list()) target.variables.set(name, value);
+  target.properties.clear();
+  for (const [key, value] of from.properties) target.properties.set(key, value);
+}
+
 function safeRealpath(p: string): string {
   try {
     return realpathSync(p);
@@ -150,7 +186,7 @@ function safeRealpath(p: string): string {
   }
 }
 
-function displayPath(abs: string): string {
-  const rel = path.relative(process.cwd(), abs);
+function displayPath(abs: string, base: string): string {
+  const rel = path.relative(base, abs);
   return rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel;
 }

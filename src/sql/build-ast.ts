@@ -1,7 +1,8 @@
 import type { IToken } from 'chevrotain';
 import { tokenize } from '../../grammar/lexer.js';
-import { ALL_KEYWORDS } from '../../grammar/keywords.js';
+import { NON_RESERVED_KEYWORDS } from '../../grammar/keywords.js';
 import type * as C from '../../grammar/cst.js';
+import { isSecretKey, MASK, SECRET_KEY_PATTERN } from '../connectors/secrets.js';
 import { SqlSyntaxError } from '../errors/base.js';
 import type * as A from './ast.js';
 import { tokenLoc, type ParsedStatement } from './parse.js';
@@ -46,16 +47,28 @@ class Builder {
     return value;
   }
 
-  /** A variable's value must be exactly one token of an allowed kind: nothing can be injected through it. */
-  singleToken(tok: IToken, allowed: (t: IToken) => boolean, what: string): IToken {
+  /**
+   * A variable's value must be exactly one token of an allowed kind: nothing can be injected through it.
+   * With `signed`, a '-' directly before a number is accepted too (ksqlDB takes any parsable number, e.g. '-1').
+   * A `secret` value (e.g. the value of a password key) is never quoted in the error.
+   */
+  singleToken(tok: IToken, allowed: (t: IToken) => boolean, what: string, opts: { signed?: boolean; secret?: boolean } = {}): { token: IToken; minus: boolean } {
     const value = this.variableValue(tok);
     const lexed = tokenize(value);
-    const only = lexed.tokens.length === 1 && lexed.diagnostics.length === 0 && lexed.comments.length === 0 ? lexed.tokens[0] : undefined;
+    const clean = lexed.diagnostics.length === 0 && lexed.comments.length === 0;
+    const [first, second] = lexed.tokens;
+    const minus =
+      opts.signed === true &&
+      lexed.tokens.length === 2 &&
+      first!.tokenType.name === 'Minus' &&
+      second!.startOffset === first!.startOffset + 1 &&
+      NUMBER_TOKEN_TYPES.has(second!.tokenType.name);
+    const only = clean && (lexed.tokens.length === 1 || minus) ? lexed.tokens[lexed.tokens.length - 1] : undefined;
     if (!only || !allowed(only)) {
-      const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+      const shown = opts.secret || SECRET_KEY_PATTERN.test(tok.image) ? MASK : value.length > 60 ? `${value.slice(0, 57)}...` : value;
       this.fail(`variable ${tok.image} holds '${shown}', which is not ${what}`, tok);
     }
-    return only;
+    return { token: only, minus };
   }
 
   identifier(node: C.IdentifierCstNode, keepCase = false): A.Identifier {
@@ -63,7 +76,7 @@ class Builder {
     const tok = (c.Identifier ?? c.QuotedIdentifier ?? c.BackquotedIdentifier ?? c.DigitIdentifier ?? c.Variable ?? c.NonReserved)![0]!;
     let resolved = tok;
     if (c.Variable) {
-      resolved = this.singleToken(tok, isNameToken, 'a single name (quote it with ` or " if it has other characters)');
+      resolved = this.singleToken(tok, isNameToken, 'a single name (quote it with ` or " if it is a reserved word or has other characters)').token;
     }
     const loc = this.loc(tok);
     switch (resolved.tokenType.name) {
@@ -76,7 +89,7 @@ class Builder {
     }
   }
 
-  literal(node: C.LiteralCstNode): { value: string; kind: A.LiteralKind; loc: A.Loc } {
+  literal(node: C.LiteralCstNode, secret = false): { value: string; kind: A.LiteralKind; loc: A.Loc } {
     const c = node.children;
     if (c.StringLiteral) return { value: this.string(c.StringLiteral[0]!), kind: 'string', loc: this.loc(c.StringLiteral[0]!) };
     if (c.number) {
@@ -90,11 +103,16 @@ class Builder {
     if (c.FALSE) return { value: 'false', kind: 'boolean', loc: this.loc(c.FALSE[0]!) };
     if (c.NULL) return { value: 'null', kind: 'null', loc: this.loc(c.NULL[0]!) };
     const tok = c.Variable![0]!;
-    const inner = this.singleToken(tok, isValueToken, "a literal: a quoted string, a number or true/false (write '${name}' to use it inside a string)");
+    const { token: inner, minus } = this.singleToken(
+      tok,
+      isValueToken,
+      "a literal: a quoted string, a number or true/false (write '${name}' to use it inside a string)",
+      { signed: true, secret },
+    );
     const loc = this.loc(tok);
     if (inner.tokenType.name === 'StringLiteral') return { value: unquote(inner.image), kind: 'string', loc };
     if (inner.tokenType.name === 'TRUE' || inner.tokenType.name === 'FALSE') return { value: inner.image.toLowerCase(), kind: 'boolean', loc };
-    return { value: inner.image, kind: 'number', loc };
+    return { value: (minus ? '-' : '') + inner.image, kind: 'number', loc };
   }
 
   properties(node: C.PropertyListCstNode): A.Property[] {
@@ -110,7 +128,7 @@ class Builder {
         key = id.value;
         keyLoc = id.loc;
       }
-      const v = this.literal(c.literal[0]!);
+      const v = this.literal(c.literal[0]!, isSecretKey(key));
       return { key, keyLoc, value: v.value, valueKind: v.kind, valueLoc: v.loc };
     });
   }
@@ -219,11 +237,14 @@ class Builder {
   }
 }
 
-const NAME_TOKEN_TYPES = new Set(['Identifier', 'QuotedIdentifier', 'BackquotedIdentifier', 'DigitIdentifier', ...ALL_KEYWORDS]);
+// What the value could be if written in the variable's place: reserved words are not names there, so they are not
+// names through a variable either (ksqlDB substitutes and re-parses, and rejects them the same way).
+const NAME_TOKEN_TYPES = new Set(['Identifier', 'QuotedIdentifier', 'BackquotedIdentifier', 'DigitIdentifier', ...NON_RESERVED_KEYWORDS]);
 function isNameToken(t: IToken): boolean {
   return NAME_TOKEN_TYPES.has(t.tokenType.name);
 }
-const VALUE_TOKEN_TYPES = new Set(['StringLiteral', 'IntegerLiteral', 'DecimalLiteral', 'FloatingPointLiteral', 'TRUE', 'FALSE']);
+const NUMBER_TOKEN_TYPES = new Set(['IntegerLiteral', 'DecimalLiteral', 'FloatingPointLiteral']);
+const VALUE_TOKEN_TYPES = new Set(['StringLiteral', ...NUMBER_TOKEN_TYPES, 'TRUE', 'FALSE']);
 function isValueToken(t: IToken): boolean {
   return VALUE_TOKEN_TYPES.has(t.tokenType.name);
 }

@@ -6,6 +6,13 @@ import type { Identifier, Property, Statement } from './ast.js';
 
 const RESERVED = new Set<string>(RESERVED_KEYWORDS);
 const BARE = /^[A-Z_][A-Z0-9_@]*$/;
+// An unquoted name may also start with digits (`1ABC`, a DIGIT_IDENTIFIER), unless it would read as a number (`1E3`).
+const DIGIT_BARE = /^[0-9]+[A-Z_@][A-Z0-9_@]*$/;
+const NUMBER_LIKE = /^[0-9]+E[0-9]+$/;
+
+function isBare(value: string): boolean {
+  return (BARE.test(value) && !RESERVED.has(value)) || (DIGIT_BARE.test(value) && !NUMBER_LIKE.test(value));
+}
 
 export function quoteString(value: string): string {
   return `'${value.split("'").join("''").split('${').join('$${')}'`;
@@ -13,7 +20,7 @@ export function quoteString(value: string): string {
 
 export function formatIdentifier(id: Pick<Identifier, 'value' | 'quoting'>): string {
   if (id.quoting === 'double') return `"${id.value.split('"').join('""')}"`;
-  if (id.quoting === 'none' && BARE.test(id.value) && !RESERVED.has(id.value)) return id.value;
+  if (id.quoting === 'none' && isBare(id.value)) return id.value;
   return `\`${id.value.split('`').join('``')}\``;
 }
 

@@ -1,10 +1,13 @@
 import type { IRecognitionException, IToken } from 'chevrotain';
+import { describeFound } from '../../grammar/errors.js';
 import { tokenize } from '../../grammar/lexer.js';
 import { parser } from '../../grammar/parser.js';
 import { Semicolon } from '../../grammar/tokens.js';
 import type { StatementCstNode } from '../../grammar/cst.js';
+import { MASK } from '../connectors/secrets.js';
 import { SqlSyntaxError } from '../errors/base.js';
 import type { Loc } from './ast.js';
+import { blankSpans, secretValueSpans, type SecretSpan } from './mask.js';
 
 /** One statement of a script: syntactically valid, not yet resolved (variables are applied when it runs). */
 export interface ParsedStatement {
@@ -15,6 +18,10 @@ export interface ParsedStatement {
   /** Offset just past the statement's ';' (or its last token), for slicing the source. */
   readonly endOffset: number;
   readonly file: string | undefined;
+  /**
+   * The whole script, for showing the line an error is on: the values of secret-looking keys are blanked
+   * character for character (offsets, lines and columns unchanged), so no line of it can leak a password.
+   */
   readonly source: string;
 }
 
@@ -31,39 +38,47 @@ export function tokenLoc(tok: IToken, file?: string): Loc {
   };
 }
 
-/** Position just after a token: where "the end of the statement" is when input runs out. */
-function locAfter(tok: IToken, source: string, file?: string): Loc {
-  const end = (tok.endOffset ?? tok.startOffset) + 1;
-  const before = source.slice(0, end);
-  const line = before.split('\n').length;
-  const column = end - (before.lastIndexOf('\n') + 1) + 1;
-  return { line, column, offset: end, length: 1, ...(file === undefined ? {} : { file }) };
-}
+/** Line breaks as the lexer counts them (chevrotain's default: \r\n, \r or \n), so all positions agree. */
+const LINE_BREAK = /\r\n?|\n/g;
 
 function offsetLoc(source: string, offset: number, file?: string): Loc {
-  const before = source.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - (before.lastIndexOf('\n') + 1) + 1;
-  return { line, column, offset, length: 1, ...(file === undefined ? {} : { file }) };
+  let line = 1;
+  let lineStart = 0;
+  for (const m of source.slice(0, offset).matchAll(LINE_BREAK)) {
+    line++;
+    lineStart = m.index + m[0].length;
+  }
+  return { line, column: offset - lineStart + 1, offset, length: 1, ...(file === undefined ? {} : { file }) };
 }
 
-function syntaxError(e: IRecognitionException, chunk: readonly IToken[], source: string, file?: string): SqlSyntaxError {
+/** Position just after a token: where "the end of the statement" is when input runs out. */
+function locAfter(tok: IToken, source: string, file?: string): Loc {
+  return offsetLoc(source, (tok.endOffset ?? tok.startOffset) + 1, file);
+}
+
+function syntaxError(e: IRecognitionException, chunk: readonly IToken[], source: string, secrets: readonly SecretSpan[], file?: string): SqlSyntaxError {
   const tok = e.token;
   const atEnd = tok.tokenType.name === 'EOF' || Number.isNaN(tok.startOffset);
   const last = chunk[chunk.length - 1];
   const loc = atEnd && last ? locAfter(last, source, file) : tokenLoc(tok, file);
-  return new SqlSyntaxError('SYNTAX_ERROR', e.message, { loc });
+  let message = e.message;
+  // The message quotes the offending token; when that token is a secret's value (a "quoted" or bare password),
+  // it quotes the mask instead.
+  if (!atEnd && secrets.some((s) => tok.startOffset >= s.start && tok.startOffset < s.end)) {
+    message = message.split(describeFound(tok)).join(`'${MASK}'`);
+  }
+  return new SqlSyntaxError('SYNTAX_ERROR', message, { loc });
 }
 
-function parseChunk(chunk: IToken[], terminator: IToken | undefined, source: string, file?: string): ScriptItem {
+function parseChunk(chunk: IToken[], terminator: IToken | undefined, source: string, shown: string, secrets: readonly SecretSpan[], file?: string): ScriptItem {
   const first = chunk[0]!;
   const endOffset = terminator ? terminator.startOffset + 1 : (chunk[chunk.length - 1]!.endOffset ?? 0) + 1;
   const text = source.slice(first.startOffset, endOffset);
   parser.input = chunk;
   const cst = parser.statement() as StatementCstNode;
   const firstError = parser.errors[0];
-  if (firstError) return { ok: false, error: syntaxError(firstError, chunk, source, file), text, source };
-  return { ok: true, statement: { cst, tokens: chunk, text, loc: tokenLoc(first, file), endOffset, file, source } };
+  if (firstError) return { ok: false, error: syntaxError(firstError, chunk, source, secrets, file), text, source: shown };
+  return { ok: true, statement: { cst, tokens: chunk, text, loc: tokenLoc(first, file), endOffset, file, source: shown } };
 }
 
 /**
@@ -73,6 +88,8 @@ function parseChunk(chunk: IToken[], terminator: IToken | undefined, source: str
  */
 export function parseScript(source: string, file?: string): ScriptItem[] {
   const lexed = tokenize(source);
+  const secrets = secretValueSpans(lexed.tokens);
+  const shown = blankSpans(source, secrets);
   const items: ScriptItem[] = [];
   const lexErrors = lexed.diagnostics.map((d) => ({
     offset: d.offset,
@@ -88,9 +105,9 @@ export function parseScript(source: string, file?: string): ScriptItem[] {
     if (lexError) {
       lexErrors.splice(lexErrors.indexOf(lexError), 1);
       const textStart = chunk[0]?.startOffset ?? lexError.offset;
-      items.push({ ok: false, error: lexError.error, text: source.slice(textStart, terminator ? end + 1 : undefined).trim(), source });
+      items.push({ ok: false, error: lexError.error, text: source.slice(textStart, terminator ? end + 1 : undefined).trim(), source: shown });
     } else if (chunk.length > 0) {
-      items.push(parseChunk(chunk, terminator, source, file));
+      items.push(parseChunk(chunk, terminator, source, shown, secrets, file));
     }
     chunk = [];
   };

@@ -1,0 +1,194 @@
+import readline from 'node:readline';
+import { parseOutput, type OutputFormat } from '../cli/options.js';
+import { Printer } from '../cli/printer.js';
+import { VERSION } from '../cli/version.js';
+import { allFieldsFor } from '../connectors/framework.js';
+import type { Engine } from '../engine/engine.js';
+import { renderEntity } from '../render/entity.js';
+import type { Session } from '../engine/session.js';
+import { parseShellCommand, SHELL_HELP, type ShellCommand } from './commands.js';
+import { complete, type CompletionContext } from './completer.js';
+import { DEFAULT_HISTORY_SIZE, historyEntry, ShellHistory } from './history.js';
+import { inputState } from './input-buffer.js';
+
+export interface InteractiveShellOptions {
+  engine: Engine;
+  session: Session;
+  format: OutputFormat;
+  historyFile: string;
+  input: NodeJS.ReadStream;
+  output: NodeJS.WriteStream;
+  dataDir: string;
+  /** Where errors go; stderr unless a test wants them elsewhere. At a terminal both end up on screen. */
+  errorOutput?: NodeJS.WritableStream;
+}
+
+export const PROMPT = 'sluice> ';
+/** Same width as PROMPT so continuation lines stay aligned with the first line of the statement. */
+export const CONTINUATION_PROMPT = `${' '.repeat(PROMPT.length - 2)}> `;
+
+/** What completion needs from the engine: the catalog's connectors and the registry's schemas. */
+export function completionContext(engine: Engine): CompletionContext {
+  return {
+    connectorNames: () => engine.catalog.listConnectors().map((c) => c.name),
+    keysForClass: (cls) => {
+      const def = engine.registry.resolve(cls);
+      return def && allFieldsFor(def).map((f) => f.key);
+    },
+    classNames: () => engine.registry.list().flatMap((d) => [...d.aliases, d.name, d.className]),
+    classOfConnector: (name) => engine.catalog.findConnectorIgnoringCase(name)?.className,
+  };
+}
+
+function banner(dataDir: string): string {
+  return [`Sluice ${VERSION}, SQL-driven connector manager`, `Data directory: ${dataDir}`, `Type 'help' for help, 'exit' (or Ctrl-D) to leave.`, '', ''].join('\n');
+}
+
+/**
+ * The interactive shell (a terminal on both ends): ksqlDB's CLI conventions with psql's manners. Input
+ * accumulates until it forms complete statements (';' outside quotes and comments), then runs as one unit.
+ * Always returns 0: errors are shown, not turned into an exit status, as in psql and ksqlDB's CLI.
+ */
+export async function runInteractive(opts: InteractiveShellOptions): Promise<number> {
+  const { engine, session, output } = opts;
+  const errorOutput = opts.errorOutput ?? process.stderr;
+  let format = opts.format;
+  const history = new ShellHistory(opts.historyFile, { onWarning: (m) => errorOutput.write(`sluice: ${m}\n`) });
+  history.load();
+
+  // readline keeps its own list, newest first, and adds every physical line to it. We own the array it uses
+  // and put it back to our entries (whole statements, masked) whenever readline adds to it.
+  const recall: string[] = [];
+  const syncRecall = () => recall.splice(0, recall.length, ...[...history.entries].reverse());
+  syncRecall();
+
+  let buffer = '';
+  // Ctrl-D leaves the cursor after the prompt; `exit` has already moved to a new line.
+  let exitedByCommand = false;
+  const ctx = completionContext(engine);
+  const rl = readline.createInterface({
+    input: opts.input,
+    output,
+    terminal: true,
+    prompt: PROMPT,
+    history: recall,
+    historySize: DEFAULT_HISTORY_SIZE,
+    // readline hands over only the current line; the statement may have begun lines earlier.
+    completer: (line: string): [string[], string] => {
+      try {
+        const { candidates, replace } = complete(buffer === '' ? line : `${buffer}\n${line}`, ctx);
+        // readline can only replace text on the current line.
+        return replace.includes('\n') || !line.endsWith(replace) ? [[], ''] : [candidates, replace];
+      } catch {
+        return [[], ''];
+      }
+    },
+  });
+  rl.on('history', syncRecall);
+
+  const prompt = () => {
+    rl.setPrompt(buffer === '' ? PROMPT : CONTINUATION_PROMPT);
+    rl.prompt();
+  };
+
+  const remember = (text: string) => {
+    if (history.add(historyEntry(text))) syncRecall();
+  };
+
+  const execute = (text: string) => {
+    remember(text);
+    let entities;
+    try {
+      entities = engine.execute(text, session);
+    } catch (err) {
+      // The engine reports statement failures as entities; anything thrown is a bug, which must not end the session.
+      errorOutput.write(`sluice: internal error: ${(err as Error).message}\n`);
+      return;
+    }
+    // A blank line before results, as ksqlDB's CLI does, so output stands apart from the input above it.
+    // (Not for statements that print nothing in table mode, such as DEFINE.)
+    if (format === 'table' && entities.some((e) => renderEntity(e) !== '')) output.write('\n');
+    new Printer(format, { stdout: output, stderr: errorOutput }).print(entities);
+  };
+
+  const runCommand = (cmd: ShellCommand, line: string) => {
+    if (cmd.name !== 'exit') remember(line);
+    switch (cmd.name) {
+      case 'exit':
+        exitedByCommand = true;
+        rl.close();
+        return;
+      case 'help':
+        output.write(`${SHELL_HELP}\n`);
+        break;
+      case 'history':
+        history.entries.forEach((e, i) => output.write(`${String(i + 1).padStart(5)}  ${e}\n`));
+        break;
+      case 'clear':
+        readline.cursorTo(output, 0, 0);
+        readline.clearScreenDown(output);
+        break;
+      case 'output':
+        if (cmd.format === undefined) {
+          output.write(`Output format is ${format}\n`);
+          break;
+        }
+        try {
+          format = parseOutput(cmd.format);
+          output.write(`Output format set to ${format}\n`);
+        } catch {
+          errorOutput.write(`output: expected table or json, not '${cmd.format}'\n`);
+        }
+        break;
+    }
+    prompt();
+  };
+
+  rl.on('line', (line) => {
+    if (buffer === '') {
+      const cmd = parseShellCommand(line);
+      if (cmd) {
+        runCommand(cmd, line);
+        return;
+      }
+    }
+    buffer = buffer === '' ? line : `${buffer}\n${line}`;
+    const state = inputState(buffer);
+    if (state !== 'incomplete') {
+      const text = buffer;
+      buffer = '';
+      if (state === 'complete') execute(text);
+    }
+    prompt();
+  });
+
+  // Ctrl-C abandons the input so far (every line of it) and starts afresh, as in psql; it never exits.
+  rl.on('SIGINT', () => {
+    buffer = '';
+    rl.write(null, { ctrl: true, name: 'e' }); // to the end of the line, so ^C is printed after what was typed
+    output.write('^C');
+    clearLine(rl);
+    prompt();
+  });
+
+  const closed = new Promise<void>((resolve) => {
+    // Ctrl-D on an empty line, `exit`, or the terminal going away.
+    rl.on('close', () => {
+      output.write(`${exitedByCommand ? '' : '\n'}Exiting Sluice.\n`);
+      resolve();
+    });
+  });
+  output.write(banner(opts.dataDir));
+  prompt();
+  await closed;
+  return 0;
+}
+
+/**
+ * Ends the current line on screen and empties readline's edit buffer. Interface#clearLine is what node's own
+ * REPL uses for Ctrl-C; it is not in the type declarations, and resetting `line` by hand would leave readline's
+ * record of how many rows the line occupies out of date.
+ */
+function clearLine(rl: readline.Interface): void {
+  (rl as unknown as { clearLine(): void }).clearLine();
+}

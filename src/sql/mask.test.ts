@@ -1,0 +1,295 @@
+import { describe, expect, it } from 'vitest';
+import { tokenize } from '../../grammar/lexer.js';
+import { Catalog } from '../catalog/index.js';
+import { isSecretKey, MASK } from '../connectors/secrets.js';
+import { Engine } from '../engine/engine.js';
+import type { Entity } from '../engine/results.js';
+import { Session } from '../engine/session.js';
+import { build, buildAll, vars } from './fixtures/helpers.js';
+import { blankSpans, maskStatementText, maskUnparsedText, SecretRedactor, secretValueSpans } from './mask.js';
+import { parseScript } from './parse.js';
+
+const M = `'${MASK}'`;
+const masked = (text: string, v = vars({})) => maskStatementText(build(text, v), (k) => isSecretKey(k));
+
+describe('maskStatementText', () => {
+  it.each([
+    ["CREATE SOURCE CONNECTOR x WITH ('connection.password'='hunter2');", `CREATE SOURCE CONNECTOR x WITH ('connection.password'=${M});`],
+    ["CREATE SOURCE CONNECTOR x WITH (\"connection.password\" = 'hunter2');", `CREATE SOURCE CONNECTOR x WITH ("connection.password" = ${M});`],
+    ["CREATE SOURCE CONNECTOR x WITH (`connection.password`='hunter2');", `CREATE SOURCE CONNECTOR x WITH (\`connection.password\`=${M});`],
+    ["CREATE SOURCE CONNECTOR x WITH (password='hunter2');", `CREATE SOURCE CONNECTOR x WITH (password=${M});`],
+    ["CREATE SOURCE CONNECTOR x WITH ('my.secret'='a', 'auth.token'='b', 'aws.credentials'='c', 'api.key'='d', 'api_key'='e', 'APIKEY'='f');", `CREATE SOURCE CONNECTOR x WITH ('my.secret'=${M}, 'auth.token'=${M}, 'aws.credentials'=${M}, 'api.key'=${M}, 'api_key'=${M}, 'APIKEY'=${M});`],
+    ["CREATE SOURCE CONNECTOR x WITH ('consumer.override.sasl.jaas.config'='x password=\"p\";');", `CREATE SOURCE CONNECTOR x WITH ('consumer.override.sasl.jaas.config'=${M});`],
+    ["CREATE SOURCE CONNECTOR x WITH ('connection.password'=12345678, 'b.token'=-1.5);", `CREATE SOURCE CONNECTOR x WITH ('connection.password'=${M}, 'b.token'=${M});`],
+    ["CREATE SOURCE CONNECTOR x WITH ('connection.password'='it''s');", `CREATE SOURCE CONNECTOR x WITH ('connection.password'=${M});`],
+    ["ALTER CONNECTOR x SET ('connection.password'='hunter2', 'mode'='bulk');", `ALTER CONNECTOR x SET ('connection.password'=${M}, 'mode'='bulk');`],
+    ["DEFINE db_password = 'hunter2';", `DEFINE db_password = ${M};`],
+    ["DEFINE apiKey = 'hunter2';", `DEFINE apiKey = ${M};`],
+    ["SET 'some.secret'='hunter2';", `SET 'some.secret'=${M};`],
+  ])('%s', (text, expected) => {
+    expect(masked(text)).toBe(expected);
+  });
+
+  it('leaves other keys, other statements and non-secret variables alone', () => {
+    for (const text of [
+      "CREATE SOURCE CONNECTOR x WITH ('connection.url'='jdbc:x', 'mode'='bulk', 'topic'='t');",
+      "DEFINE env = 'qa';",
+      "SET 'ksql.variable.substitution.enable'='false';",
+      "ALTER CONNECTOR x UNSET ('connection.password');",
+      'SHOW CONNECTORS;',
+    ]) {
+      expect(masked(text)).toBe(text);
+    }
+  });
+
+  it('masks the right span in a multi-line statement after a leading comment', () => {
+    const text = "-- credentials below\nCREATE SOURCE CONNECTOR x WITH (\n  'connection.user' = 'bob',\n  'connection.password' = 'hunter2',\n  'mode' = 'bulk');";
+    expect(masked(text)).toBe(`CREATE SOURCE CONNECTOR x WITH (\n  'connection.user' = 'bob',\n  'connection.password' = ${M},\n  'mode' = 'bulk');`);
+  });
+
+  it('masks the second of two statements at the right offset', () => {
+    const [, second] = buildAll("SHOW CONNECTORS; CREATE SOURCE CONNECTOR x WITH ('a'='1', 'connection.password'='hunter2');");
+    expect(maskStatementText(second!, isSecretKey)).toBe(`CREATE SOURCE CONNECTOR x WITH ('a'='1', 'connection.password'=${M});`);
+  });
+
+  it('masks a value given by a variable, and a key given by a variable', () => {
+    const v = vars({ pw: "'hunter2'", k: 'connection.password' });
+    expect(masked("CREATE SOURCE CONNECTOR x WITH ('connection.password'=${pw});", v)).toBe(`CREATE SOURCE CONNECTOR x WITH ('connection.password'=${M});`);
+    expect(masked("CREATE SOURCE CONNECTOR x WITH ('${k}'='hunter2');", v)).toBe(`CREATE SOURCE CONNECTOR x WITH ('\${k}'=${M});`);
+  });
+
+  it('uses the isSecret it is given for WITH keys', () => {
+    const s = build("CREATE SOURCE CONNECTOR x WITH ('a'='1', 'b'='2');");
+    expect(maskStatementText(s, (k) => k === 'b')).toBe(`CREATE SOURCE CONNECTOR x WITH ('a'='1', 'b'=${M});`);
+    expect(maskStatementText(s, () => false)).toBe(s.text);
+  });
+});
+
+describe('maskUnparsedText (text that does not parse)', () => {
+  it('ksqlDB QueryMaskTest shouldMaskInvalidSinkConnector: the typo does not stop masking', () => {
+    expect(maskUnparsedText("CREATE Sink CONNECTO x WITH ('connection.password'='hunter2')")).toBe(`CREATE Sink CONNECTO x WITH ('connection.password'=${M})`);
+    const text =
+      "CREATE Sink CONNECTO `test-connector` WITH (\"connector.class\" = 'PostgresSource', 'connection.url' = 'jdbc:postgresql://localhost:5432/my.db', \"connection.password\"='hunter2', `mode`='bulk');";
+    const out = maskUnparsedText(text);
+    expect(out).not.toContain('hunter2');
+    expect(out).toContain("\"connector.class\" = 'PostgresSource'");
+    expect(out).toContain(`"connection.password"=${M}`);
+    expect(out).toContain("`mode`='bulk'");
+  });
+
+  it.each([
+    // Every quoting style of the key.
+    ["WITH ('connection.password'='hunter2'", `WITH ('connection.password'=${M}`],
+    ['WITH ("connection.password"=\'hunter2\'', `WITH ("connection.password"=${M}`],
+    ["WITH (`connection.password`='hunter2'", `WITH (\`connection.password\`=${M}`],
+    ["WITH (connection.password = 'hunter2'", `WITH (connection.password = ${M}`],
+    ["WITH (db_PASSWORD='hunter2'", `WITH (db_PASSWORD=${M}`],
+    ["WITH ('sasl.jaas.config'='x password=\"y\";'", `WITH ('sasl.jaas.config'=${M}`],
+    // Every form a mistyped value may take.
+    ['WITH (\'connection.password\'="hunter2")', `WITH ('connection.password'=${M})`],
+    ["WITH ('connection.password'=`hunter2`)", `WITH ('connection.password'=${M})`],
+    ["WITH ('connection.password'=hunter2)", `WITH ('connection.password'=${M})`],
+    ["WITH ('connection.password'=hunter2, 'a'='b')", `WITH ('connection.password'=${M}, 'a'='b')`],
+    ["WITH ('connection.password'=12345678)", `WITH ('connection.password'=${M})`],
+    ["WITH ('connection.password'='it''s' 'x')", `WITH ('connection.password'=${M} 'x')`],
+    ["WITH ('connection.password'='hunter2", `WITH ('connection.password'=${M}`],
+    ["WITH ('connection.password'=\n  'hunter2')", `WITH ('connection.password'=\n  ${M})`],
+    // Secret-named variables.
+    ["DEFINE my_password = 'hunter2'", `DEFINE my_password = ${M}`],
+    ["define TOKEN='hunter2';", `define TOKEN=${M};`],
+  ])('%j', (text, expected) => {
+    expect(maskUnparsedText(text)).toBe(expected);
+  });
+
+  it('leaves non-secret pairs alone', () => {
+    for (const text of ["WITH ('mode'='bulk', 'connection.url'='jdbc:x?user=a', x=1)", "DEFINE env = 'qa'", "SET 'a'='b'", "WITH ('a'=\"b\", c=d)"]) {
+      expect(maskUnparsedText(text)).toBe(text);
+    }
+  });
+});
+
+describe('secretValueSpans and blankSpans', () => {
+  const blank = (text: string) => blankSpans(text, secretValueSpans(tokenize(text).tokens));
+
+  it('blank the value of each secret key character for character, keeping quotes and line breaks', () => {
+    expect(blank("WITH ('connection.password'='hunter2', 'mode'='bulk')")).toBe("WITH ('connection.password'='*******', 'mode'='bulk')");
+    expect(blank("WITH (password=hunter2, \"api.key\"=\"k1\", `token`=`t`, 'x.secret'=-12)")).toBe("WITH (password=*******, \"api.key\"=\"**\", `token`=`*`, 'x.secret'=***)");
+    expect(blank("SET 'a.token'='ab\ncd';")).toBe("SET 'a.token'='**\n**';");
+    expect(blank("DEFINE my_secret = 'x';")).toBe("DEFINE my_secret = '*';");
+  });
+
+  it('keep the length, lines and columns of the text', () => {
+    const text = "CREATE SOURCE CONNECTOR x WITH (\n 'connection.password' =\n'hun\r\nter', bad=bulk);";
+    const out = blank(text);
+    expect(out).toHaveLength(text.length);
+    expect(out.split(/\r?\n/).map((l) => l.length)).toEqual(text.split(/\r?\n/).map((l) => l.length));
+    expect(out).not.toMatch(/hun|ter'/);
+  });
+
+  it('do not touch ${variables}, TRUE/FALSE/NULL, or non-secret keys', () => {
+    for (const text of ["WITH ('connection.password'=${pw})", "WITH ('password'=NULL, 'token'=TRUE)", "WITH ('mode'='bulk')", "WITH ('password'=)"]) {
+      expect(blank(text)).toBe(text);
+    }
+  });
+});
+
+describe('SecretRedactor', () => {
+  it('scrubs every known value from text, longest first', () => {
+    const r = new SecretRedactor();
+    r.add('hunter2');
+    r.add('hunter2-long');
+    expect(r.redact('a hunter2-long b hunter2 c')).toBe(`a ${MASK} b ${MASK} c`);
+  });
+
+  it('ignores short values, empty values, undefined and the mask itself', () => {
+    const r = new SecretRedactor();
+    for (const v of ['', 'abc', undefined, MASK]) r.add(v);
+    expect(r.redact(`abc ${MASK} x`)).toBe(`abc ${MASK} x`);
+    r.add('abcd');
+    expect(r.redact('abcd abc')).toBe(`${MASK} abc`);
+  });
+
+  it('redactDeep scrubs nested strings and keys without changing the input', () => {
+    const r = new SecretRedactor();
+    r.add('hunter2');
+    const input = { a: 'x hunter2', list: ['hunter2', 1, null, { hunter2: true }], n: 5 };
+    const out = r.redactDeep(input);
+    expect(out).toEqual({ a: `x ${MASK}`, list: [MASK, 1, null, { [MASK]: true }], n: 5 });
+    expect(input.a).toBe('x hunter2');
+  });
+
+  it('redactDeep returns the value itself when nothing is known', () => {
+    const v = { a: 'hunter2' };
+    expect(new SecretRedactor().redactDeep(v)).toBe(v);
+  });
+});
+
+describe('parseScript never exposes secret values in its error display', () => {
+  it('source of every item has secret values blanked; text is left for the caller to mask', () => {
+    const text = "CREATE SOURCE CONNECTOR x WITH (\n 'connection.password' =\n 'hunter2', mode=bulk);\nSHOW CONNECTORS;";
+    const items = parseScript(text);
+    expect(items.map((i) => i.ok)).toEqual([false, true]);
+    for (const i of items) expect(i.ok ? i.statement.source : i.source).not.toContain('hunter2');
+    const first = items[0]!;
+    expect(!first.ok && first.error.loc).toMatchObject({ line: 3, column: 18 });
+  });
+
+  it('a syntax error whose offending token is the password quotes the mask instead', () => {
+    for (const v of ['"hunter2"', 'hunter2', '`hunter2`']) {
+      const [item] = parseScript(`CREATE SOURCE CONNECTOR x WITH ('connection.password'=${v});`);
+      expect(item!.ok).toBe(false);
+      if (!item!.ok) {
+        expect(item!.error.message, v).not.toContain('hunter2');
+        expect(item!.error.message).toContain(MASK);
+        expect(item!.error.loc).toMatchObject({ line: 1, column: 55 });
+      }
+    }
+  });
+});
+
+describe('through the engine: a password never appears in any entity', () => {
+  const PASSWORD = 'hunter2-Sup3r';
+  const JDBC = "'connector.class'='JdbcSource', 'connection.url'='jdbc:sqlite::memory:', 'mode'='bulk'";
+
+  function setup(): { run: (text: string) => Entity[]; all: Entity[]; engine: Engine } {
+    const engine = new Engine({ catalog: Catalog.inMemory() });
+    const session = new Session();
+    const all: Entity[] = [];
+    const run = (text: string) => {
+      const out = engine.execute(text, session);
+      all.push(...out);
+      return out;
+    };
+    return { run, all, engine };
+  }
+
+  const leaks = (entities: Entity[]) => JSON.stringify(entities).includes(PASSWORD) || JSON.stringify(entities).includes('hunter2');
+
+  it('CREATE, SHOW, DESCRIBE … EXTENDED, ALTER and statement history', () => {
+    const { run, all, engine } = setup();
+    const created = run(`CREATE SOURCE CONNECTOR db WITH (${JDBC}, 'connection.password'='${PASSWORD}');`);
+    expect(created[0]).toMatchObject({ '@type': 'connector_info', info: { config: { 'connection.password': MASK } } });
+    // The catalog holds the real value: masking is only for what is shown.
+    expect(engine.catalog.getConnector('DB')?.config['connection.password']).toBe(PASSWORD);
+
+    expect(run('SHOW CONNECTORS; LIST SOURCE CONNECTORS;').map((e) => e['@type'])).toEqual(['connector_list', 'connector_list']);
+    const described = run('DESCRIBE CONNECTOR db EXTENDED; DESCRIBE CONNECTOR db;');
+    expect(described[0]).toMatchObject({ '@type': 'connector_description', config: { 'connection.password': MASK } });
+
+    const altered = run(`ALTER CONNECTOR db SET ('connection.password'='hunter2-changed', 'poll.interval.ms'=1000);`);
+    expect(altered[0]).toMatchObject({ '@type': 'alter_connector' });
+    expect(JSON.stringify(altered)).toContain(MASK);
+    run(`ALTER CONNECTOR db SET ('connection.password'='${PASSWORD}');`);
+    run('DESCRIBE CONNECTOR db EXTENDED;');
+    run("ALTER CONNECTOR db UNSET ('connection.password');");
+
+    expect(all.some((e) => e['@type'] === 'statement_error')).toBe(false);
+    expect(leaks(all)).toBe(false);
+    expect(JSON.stringify(engine.catalog.listStatements())).not.toContain('hunter2');
+    // Stored versions keep the real config (the runtime needs it) but only the masked statement text.
+    expect(engine.catalog.listConfigVersions('DB').map((v) => v.statementText).join('\n')).not.toContain('hunter2');
+  });
+
+  it.each([
+    ['a typo before it', `CREATE SOURCE CONNECTO db WITH (${JDBC}, 'connection.password'='${PASSWORD}');`],
+    ['a syntax error after it', `CREATE SOURCE CONNECTOR db WITH (${JDBC}, 'connection.password'='${PASSWORD}' 'x');`],
+    ['a "double-quoted" password', `CREATE SOURCE CONNECTOR db WITH (${JDBC}, "connection.password"="${PASSWORD}");`],
+    ['a bare-word password', `CREATE SOURCE CONNECTOR db WITH (${JDBC}, 'connection.password'=hunter2);`],
+    ['a `back-quoted` password', `CREATE SOURCE CONNECTOR db WITH (${JDBC}, 'connection.password'=\`${PASSWORD}\`);`],
+    ['an unclosed string after it', `CREATE SOURCE CONNECTOR db WITH (${JDBC}, 'connection.password'='${PASSWORD}', 'mode'='bulk);`],
+    ['an unclosed password', `CREATE SOURCE CONNECTOR db WITH (${JDBC}, 'connection.password'='${PASSWORD});`],
+    ['a bad character after it', `CREATE SOURCE CONNECTOR db WITH (${JDBC}, 'connection.password'='${PASSWORD}', # );`],
+    ['an error on a later line', `CREATE SOURCE CONNECTOR db WITH (${JDBC},\n  'connection.password' =\n  '${PASSWORD}', 'mode' = bulk);`],
+    ['an error on the next line', `CREATE SOURCE CONNECTOR db WITH (${JDBC}, 'connection.password'=\n'${PASSWORD}'\n 'oops');`],
+    ['an invalid config value', `CREATE SOURCE CONNECTOR db WITH (${JDBC}, 'connection.password'='${PASSWORD}', 'poll.interval.ms'='soon');`],
+    ['an unknown key', `CREATE SOURCE CONNECTOR db WITH (${JDBC}, 'connection.password'='${PASSWORD}', 'no.such.key'='1');`],
+    ['an undefined variable after it', `CREATE SOURCE CONNECTOR db WITH (${JDBC},\n 'connection.password'=\n '${PASSWORD}', 'topic.prefix'=\${nope});`],
+    ['a bad variable value', `DEFINE pw = 'hunter2 ${PASSWORD}';\nCREATE SOURCE CONNECTOR db WITH (${JDBC}, 'connection.password'=\${pw});`],
+    ['a failing ALTER', `ALTER CONNECTOR nope SET ('connection.password'='${PASSWORD}');`],
+    ['a secret-named variable', `DEFINE db_password = '${PASSWORD}'; SHOW VARIABLES; DEFINE db_password = '${PASSWORD}' x;`],
+  ])('a failing statement with %s does not echo the password', (_what, text) => {
+    const { run } = setup();
+    const out = run(text);
+    const errors = out.filter((e) => e['@type'] === 'statement_error');
+    expect(errors.length).toBeGreaterThan(0);
+    for (const e of errors) expect(e).toMatchObject({ line: expect.any(Number), column: expect.any(Number) });
+    // The DEFINE of a non-secret-named variable is shown as typed: that is not a password Sluice can know about.
+    const shown = out.filter((e) => !(e['@type'] === 'variable' && e.name === 'pw'));
+    expect(JSON.stringify(shown)).not.toContain(PASSWORD);
+  });
+
+  it('SHOW VARIABLES after a CREATE that used a variable holding the password', () => {
+    const { run, all } = setup();
+    run(`DEFINE pw = '${PASSWORD}';`);
+    all.length = 0;
+    run(`CREATE SOURCE CONNECTOR db WITH (${JDBC}, 'connection.password'='\${pw}');`);
+    const vars = run('SHOW VARIABLES;');
+    expect(vars[0]).toMatchObject({ '@type': 'variables', variables: [{ name: 'pw', value: MASK }] });
+    run('DESCRIBE CONNECTOR db EXTENDED;');
+    expect(leaks(all)).toBe(false);
+  });
+
+  it('a secret-named variable is masked from the moment it is defined', () => {
+    const { run, all } = setup();
+    run(`DEFINE db_password = '${PASSWORD}'; SHOW VARIABLES; LIST VARIABLES;`);
+    run(`CREATE SOURCE CONNECTOR db WITH (${JDBC}, 'connection.password'=\${db_password});`);
+    expect(all[0]).toMatchObject({ '@type': 'variable', value: MASK });
+    expect(leaks(all)).toBe(false);
+  });
+
+  it('a password known from an earlier connector is scrubbed from errors that echo it elsewhere', () => {
+    const { run } = setup();
+    run(`CREATE SOURCE CONNECTOR db WITH (${JDBC}, 'connection.password'='${PASSWORD}');`);
+    const out = run(`DESCRIBE CONNECTOR \`${PASSWORD}\`; SET '${PASSWORD}'='x';`);
+    expect(out.map((e) => e['@type'])).toEqual(['statement_error', 'statement_error']);
+    expect(leaks(out)).toBe(false);
+  });
+
+  it('a fresh engine on a catalog that holds a password scrubs it too', () => {
+    const catalog = Catalog.inMemory();
+    new Engine({ catalog }).execute(`CREATE SOURCE CONNECTOR db WITH (${JDBC}, 'connection.password'='${PASSWORD}');`, new Session());
+    const out = new Engine({ catalog }).execute(`DROP CONNECTOR \`${PASSWORD}\`;`, new Session());
+    expect(out[0]).toMatchObject({ '@type': 'statement_error', code: 'CONNECTOR_NOT_FOUND' });
+    expect(leaks(out)).toBe(false);
+  });
+});

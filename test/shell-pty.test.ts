@@ -1,0 +1,280 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The interactive shell driven through a real pseudo-terminal: tmux runs the built `sluice shell`, we type with
+ * send-keys and read the screen with capture-pane. Only a terminal exercises readline's raw mode, Tab, Up,
+ * Ctrl-C and Ctrl-D, which is the point of these tests. The tests run in order and share one data directory.
+ */
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = path.join(ROOT, 'bin', 'sluice.js');
+const MAIN_JS = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+const PROMPT_LINE = /^sluice>\s*$/m;
+const WAIT_MS = 5000;
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+
+/** The built files lag behind the sources when someone ran vitest without `npm run build`. */
+function staleBuild(): string | undefined {
+  if (!fs.existsSync(MAIN_JS)) return `${path.relative(ROOT, MAIN_JS)} is missing: run \`npm run build\` first (npm test does it in pretest)`;
+  const srcDir = path.join(ROOT, 'src', 'shell');
+  for (const f of fs.readdirSync(srcDir).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts'))) {
+    const built = path.join(ROOT, 'dist', 'src', 'shell', f.replace(/\.ts$/, '.js'));
+    if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < fs.statSync(path.join(srcDir, f)).mtimeMs) {
+      return `dist/ is older than src/shell/${f}: run \`npm run build\` first`;
+    }
+  }
+  return undefined;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One private tmux server, so nothing of the user's tmux is touched. Its socket is a path in the test's temp dir
+ * (-S rather than -L, whose sockets under /tmp/tmux-UID outlive the server) and its config is ours alone.
+ */
+class Tmux {
+  constructor(
+    private readonly socket: string,
+    private readonly conf: string,
+  ) {}
+
+  run(args: string[]): string {
+    const env = { ...process.env };
+    delete env['TMUX']; // the tests may themselves run inside tmux
+    const r = spawnSync('tmux', ['-S', this.socket, '-f', this.conf, ...args], { encoding: 'utf8', env });
+    if (r.status !== 0) throw new Error(`tmux ${args[0]} failed: ${r.stderr || r.error?.message}`);
+    return r.stdout;
+  }
+
+  start(session: string, cwd: string, command: string): void {
+    this.run(['new-session', '-d', '-s', session, '-x', '200', '-y', '50', '-c', cwd, command]);
+  }
+
+  screen(session: string): string {
+    return this.run(['capture-pane', '-p', '-J', '-t', session]);
+  }
+
+  /** Literal text. tmux reads an argument ending in ';' as a command separator unless it is escaped. */
+  type(session: string, text: string): void {
+    this.run(['send-keys', '-t', session, '-l', '--', text.replace(/;$/, '\\;')]);
+  }
+
+  keys(session: string, ...keys: string[]): void {
+    this.run(['send-keys', '-t', session, ...keys]);
+  }
+
+  /** Polls the screen until it matches; on timeout the error shows the screen, which is what one needs to see. */
+  async waitFor(session: string, expected: RegExp | ((screen: string) => boolean), what = String(expected)): Promise<string> {
+    const test = typeof expected === 'function' ? expected : (s: string) => expected.test(s);
+    const deadline = Date.now() + WAIT_MS;
+    let screen = '';
+    for (;;) {
+      screen = this.screen(session);
+      if (test(screen)) return screen;
+      if (Date.now() > deadline) throw new Error(`timed out after ${WAIT_MS} ms waiting for ${what}; the screen was:\n${screen}`);
+      await sleep(40);
+    }
+  }
+
+  /** True once every process in the pane has gone and the terminal is closed. */
+  paneDead(session: string): boolean {
+    return this.run(['display-message', '-p', '-t', session, '#{pane_dead}']).trim() === '1';
+  }
+
+  kill(): void {
+    spawnSync('tmux', ['-S', this.socket, 'kill-server']);
+  }
+}
+
+if (!hasTmux && process.env['CI']) {
+  describe('interactive shell in a terminal', () => {
+    it('needs tmux', () => {
+      throw new Error('tmux is not installed, so the terminal tests cannot run; install tmux on the CI image');
+    });
+  });
+} else if (!hasTmux) {
+  console.warn('test/shell-pty.test.ts skipped: tmux is not installed (these tests fail instead when CI is set)');
+}
+
+(hasTmux ? describe : describe.skip)('interactive shell in a terminal', () => {
+  let dir: string;
+  let tmux: Tmux;
+  let historyFile: string;
+  const A = 'a';
+
+  // The exit status is echoed by the pane's shell: tmux's own #{pane_dead_status} is only set once tmux has
+  // reaped the process, which was seen to lag by seconds.
+  const shellCommand = () =>
+    `env SLUICE_HISTORY_FILE='${historyFile}' '${process.execPath}' '${BIN}' shell --data-dir '${path.join(dir, 'data')}'; ` +
+    `echo "[exit status $?]"`;
+
+  /** Empties the screen (with the shell's own `clear`), so a wait cannot match output of an earlier test. */
+  async function freshScreen(session = A): Promise<void> {
+    tmux.keys(session, 'C-c');
+    tmux.type(session, 'clear');
+    tmux.keys(session, 'Enter');
+    await tmux.waitFor(session, (s) => s.trim() === 'sluice>', 'an empty screen with a prompt');
+  }
+
+  /** Types text and waits for the terminal to echo it, so a following Tab arrives as a keypress of its own. */
+  async function typeAndEcho(text: string, session = A): Promise<void> {
+    tmux.type(session, text);
+    await tmux.waitFor(session, (s) => s.includes(text), `the echo of ${JSON.stringify(text)}`);
+  }
+
+  beforeAll(() => {
+    const problem = staleBuild();
+    if (problem) throw new Error(problem);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-pty-'));
+    historyFile = path.join(dir, 'history');
+    // remain-on-exit keeps a finished pane readable, so the test can see the goodbye and the exit status.
+    const conf = path.join(dir, 'tmux.conf');
+    fs.writeFileSync(conf, 'set -g remain-on-exit on\nset -g status off\nset -g history-limit 2000\n');
+    tmux = new Tmux(path.join(dir, 'tmux.sock'), conf);
+    tmux.start(A, dir, shellCommand());
+  });
+
+  afterAll(() => {
+    tmux?.kill();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows a banner and the prompt', async () => {
+    const screen = await tmux.waitFor(A, PROMPT_LINE);
+    expect(screen).toMatch(/^Sluice \d+\.\d+\.\d+/m);
+    expect(screen).toContain(path.join(dir, 'data'));
+    expect(screen).toMatch(/help/);
+  });
+
+  it('reads a statement over several lines, with continuation prompts, then runs it', async () => {
+    await freshScreen();
+    tmux.type(A, 'CREATE SINK CONNECTOR my_sink WITH (');
+    tmux.keys(A, 'Enter');
+    await tmux.waitFor(A, /^ {6}> *$/m, 'the continuation prompt');
+    tmux.type(A, "'connector.class' = 'FileStreamSink',");
+    tmux.keys(A, 'Enter');
+    tmux.type(A, `'topics' = 't1', 'file' = '${path.join(dir, 'out.txt')}');`);
+    tmux.keys(A, 'Enter');
+    const screen = await tmux.waitFor(A, /Created connector MY_SINK/);
+    expect(screen).toMatch(/^sluice> CREATE SINK CONNECTOR my_sink WITH \($/m);
+    expect(screen).toMatch(/^ {6}> 'connector\.class' = 'FileStreamSink',$/m);
+    expect(screen).toMatch(/^ {6}> 'topics' = 't1'/m);
+  });
+
+  it('prints SHOW CONNECTORS as a table', async () => {
+    await freshScreen();
+    tmux.type(A, 'SHOW CONNECTORS;');
+    tmux.keys(A, 'Enter');
+    const screen = await tmux.waitFor(A, /MY_SINK/);
+    expect(screen).toMatch(/Connector Name \| Type +\| Class +\| Status/);
+    expect(screen).toMatch(/MY_SINK +\| SINK +\| org\.apache\.kafka\.connect\.file\.FileStreamSinkConnector/);
+  });
+
+  it('shows a syntax error with line:column and a caret under the column', async () => {
+    await freshScreen();
+    tmux.type(A, 'SHOW CONECTORS;');
+    tmux.keys(A, 'Enter');
+    let screen = await tmux.waitFor(A, /1:6 SYNTAX_ERROR/);
+    const lines = screen.split('\n');
+    const source = lines.findIndex((l) => /^ 1 \| SHOW CONECTORS;/.test(l));
+    expect(source).toBeGreaterThan(0);
+    expect(lines[source + 1]!.indexOf('^')).toBe(lines[source]!.indexOf('CONECTORS'));
+
+    // Over two lines, the position is counted from the statement's first line.
+    await freshScreen();
+    tmux.type(A, 'SHOW');
+    tmux.keys(A, 'Enter');
+    tmux.type(A, 'CONECTORS;');
+    tmux.keys(A, 'Enter');
+    screen = await tmux.waitFor(A, /2:1 SYNTAX_ERROR/);
+    expect(screen).toMatch(/^ 2 \| CONECTORS;\n {3}\| \^$/m);
+  });
+
+  it('completes keywords with Tab, and lists the choices on a second Tab', async () => {
+    await freshScreen();
+    await typeAndEcho('SHOW CONN');
+    tmux.keys(A, 'Tab');
+    await tmux.waitFor(A, /^sluice> SHOW CONNECTOR$/m, 'SHOW CONN completed to SHOW CONNECTOR');
+    tmux.keys(A, 'Tab');
+    await tmux.waitFor(A, /^CONNECTORS +CONNECTOR$/m, 'the list of choices');
+  });
+
+  it('completes the name of an existing connector', async () => {
+    await freshScreen();
+    await typeAndEcho('DESCRIBE CONNECTOR ');
+    tmux.keys(A, 'Tab');
+    await tmux.waitFor(A, /^sluice> DESCRIBE CONNECTOR MY_SINK$/m, 'the connector name completed');
+    tmux.type(A, ';');
+    tmux.keys(A, 'Enter');
+    await tmux.waitFor(A, /^Name +: MY_SINK$/m);
+  });
+
+  it("completes the property keys of the class named by 'connector.class'", async () => {
+    await freshScreen();
+    await typeAndEcho("CREATE SOURCE CONNECTOR x WITH ('connector.class'='FileStreamSource', 'to");
+    tmux.keys(A, 'Tab');
+    await tmux.waitFor(A, /'FileStreamSource', 'topic'$/m, "'to completed to 'topic'");
+
+    // The class given on an earlier line of the same statement still counts.
+    await freshScreen();
+    tmux.type(A, 'CREATE SOURCE CONNECTOR y WITH (');
+    tmux.keys(A, 'Enter');
+    tmux.type(A, "'connector.class' = 'FileStreamSource',");
+    tmux.keys(A, 'Enter');
+    await typeAndEcho("'ba");
+    tmux.keys(A, 'Tab');
+    await tmux.waitFor(A, /^ {6}> 'batch\.size'$/m, "'ba completed to 'batch.size'");
+  });
+
+  it('Ctrl-C throws away the input typed so far, on one line or several, and does not exit', async () => {
+    await freshScreen();
+    await typeAndEcho('SHOW CONNEC');
+    tmux.keys(A, 'C-c');
+    await tmux.waitFor(A, /SHOW CONNEC\^C\nsluice>\s*$/, 'a fresh prompt after ^C');
+    tmux.type(A, 'SHOW');
+    tmux.keys(A, 'Enter');
+    await tmux.waitFor(A, /^ {6}> *$/m, 'the continuation prompt');
+    tmux.keys(A, 'C-c');
+    await tmux.waitFor(A, /^ {6}> \^C\nsluice>\s*$/m, 'a primary prompt after ^C');
+    tmux.type(A, 'SHOW VARIABLES;');
+    tmux.keys(A, 'Enter');
+    const screen = await tmux.waitFor(A, /Variable Name/);
+    expect(screen).not.toMatch(/SYNTAX_ERROR/);
+  });
+
+  it('Ctrl-D on an empty line exits with status 0, and the pane process ends', async () => {
+    await freshScreen();
+    // The last statement before leaving: the next test recalls it from the history file.
+    tmux.type(A, 'DEFINE greeting =');
+    tmux.keys(A, 'Enter');
+    tmux.type(A, "'hello';");
+    tmux.keys(A, 'Enter');
+    await tmux.waitFor(A, /'hello';\nsluice>\s*$/, 'the DEFINE to run');
+    tmux.keys(A, 'C-d');
+    await tmux.waitFor(A, /Exiting Sluice\.\n\[exit status 0\]/, 'the goodbye and exit status 0');
+    const deadline = Date.now() + WAIT_MS;
+    while (!tmux.paneDead(A) && Date.now() < deadline) await sleep(40);
+    expect(tmux.paneDead(A)).toBe(true);
+  });
+
+  it('keeps history in SLUICE_HISTORY_FILE: Up in a new shell recalls the last statement, as one line', async () => {
+    expect(fs.statSync(historyFile).mode & 0o777).toBe(0o600);
+    const B = 'b';
+    tmux.start(B, dir, shellCommand());
+    await tmux.waitFor(B, PROMPT_LINE);
+    tmux.keys(B, 'Up');
+    await tmux.waitFor(B, /^sluice> DEFINE greeting = 'hello';$/m, 'the recalled statement');
+    tmux.keys(B, 'Up');
+    await tmux.waitFor(B, /^sluice> clear$/m, 'the entry before it (the clear typed by freshScreen)');
+    tmux.keys(B, 'C-c'); // drop the recalled line, or `exit` would be appended to it
+    tmux.type(B, 'exit');
+    tmux.keys(B, 'Enter');
+    await tmux.waitFor(B, /Exiting Sluice\.\n\[exit status 0\]/, 'the goodbye and exit status 0');
+  });
+});
