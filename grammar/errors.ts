@@ -52,6 +52,13 @@ function joinAlternatives(words: string[]): string {
   return `one of ${unique.slice(0, -1).join(', ')} or ${unique[unique.length - 1]}`;
 }
 
+/** Two adjacent letters swapped ('WTIH' for 'WITH'): one slip of the fingers, though Levenshtein counts two. */
+function isTransposition(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  const diff = [...a].flatMap((ch, i) => (ch === b[i] ? [] : [i]));
+  return diff.length === 2 && diff[1] === diff[0]! + 1 && a[diff[0]!] === b[diff[1]!] && a[diff[1]!] === b[diff[0]!];
+}
+
 /** A keyword the user probably meant when they typed a name where only keywords fit. */
 export function keywordSuggestion(found: IToken, expected: readonly TokenType[]): string | undefined {
   if (!tokenMatcher(found, Identifier)) return undefined;
@@ -59,9 +66,10 @@ export function keywordSuggestion(found: IToken, expected: readonly TokenType[])
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const t of expected) {
-    if (!ALL_KEYWORDS.includes(t.name as never)) continue;
-    const d = distance(word, t.name);
-    const limit = t.name.length <= 3 ? 1 : 2;
+    // Typos rarely change the first letter; requiring it keeps 'bulk' from suggesting NULL.
+    if (!ALL_KEYWORDS.includes(t.name as never) || t.name[0] !== word[0]) continue;
+    const d = isTransposition(word, t.name) ? 1 : distance(word, t.name);
+    const limit = t.name.length <= 4 ? 1 : 2;
     if (d <= limit && d < bestDistance) {
       best = t.name;
       bestDistance = d;
@@ -76,6 +84,8 @@ function withSuggestion(message: string, found: IToken, expected: readonly Token
 }
 
 const STATEMENT_RULE = 'statement';
+const LITERAL_RULE = 'literal';
+const A_VALUE = "a value ('string', number, TRUE, FALSE, NULL or ${variable})";
 const STATEMENT_STARTS = 'a statement (CREATE, DROP, SHOW, LIST, DESCRIBE, ALTER, PAUSE, RESUME, RESTART, DEFINE, UNDEFINE, SET, UNSET, RUN SCRIPT or PRINT)';
 
 export const errorMessageProvider: IParserErrorMessageProvider = {
@@ -88,8 +98,12 @@ export const errorMessageProvider: IParserErrorMessageProvider = {
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, ruleName }) {
     const found = actual[0];
     const firsts = expectedPathsPerAlt.flat().map((path) => path[0]).filter((t): t is TokenType => t !== undefined);
-    const words = ruleName === STATEMENT_RULE ? [STATEMENT_STARTS] : firsts.map(expectedWord);
+    const words = ruleName === STATEMENT_RULE ? [STATEMENT_STARTS] : ruleName === LITERAL_RULE ? [A_VALUE] : firsts.map(expectedWord);
     const message = `expected ${joinAlternatives(words)} but found ${found ? describeFound(found) : 'the end of the statement'}`;
+    // The most common slip in a WITH list: a bare word where a string belongs (mode=bulk).
+    if (ruleName === LITERAL_RULE && found && NAME_TOKENS.has(found.tokenType)) {
+      return `${message}; string values are written in single quotes: '${found.image}'`;
+    }
     return found ? withSuggestion(message, found, firsts) : message;
   },
   buildEarlyExitMessage({ expectedIterationPaths, actual }) {

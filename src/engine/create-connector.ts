@@ -12,6 +12,10 @@ const NAME_KEY = 'name';
 
 export function createConnector(s: CreateConnector, ctx: ExecContext): ConnectorInfoEntity | WarningEntity {
   const name = s.name.value;
+  // Kafka Connect refuses these too; a blank or control-character name cannot be typed back unambiguously.
+  if (name.trim() === '' || /\p{Cc}/u.test(name)) {
+    throw new SqlSemanticError('INVALID_ARGUMENT', 'a connector name must not be empty or contain control characters', { loc: s.name.loc });
+  }
   const existing = ctx.catalog.findConnectorIgnoringCase(name);
   const validation = validateConnectorConfig({
     connectorType: s.connectorType,

@@ -17,7 +17,7 @@ export function errorEntities(err: unknown, statementText: string, source: strin
       entity.line = e.loc.line;
       entity.column = e.loc.column;
       if (e.loc.file !== undefined) entity.file = e.loc.file;
-      const line = source?.split(/\r?\n/)[e.loc.line - 1];
+      const line = source?.split(/\r\n?|\n/)[e.loc.line - 1];
       if (line !== undefined) entity.sourceLine = maskUnparsedText(line);
     }
     if (e.hint) entity.hint = e.hint;

@@ -1,6 +1,6 @@
 import type { Statement, StatementKind } from '../sql/ast.js';
 import { alterConnector } from './alter-connector.js';
-import { pauseConnector, restartConnector, resumeConnector } from './connector-state.js';
+import { changeConnectorState } from './connector-state.js';
 import type { ExecContext } from './context.js';
 import { createConnector } from './create-connector.js';
 import { describeConnector } from './describe-connector.js';
@@ -26,9 +26,9 @@ export const HANDLERS: { [K in TransactionalKind]: Handler<K> } = {
   DescribeConnector: describeConnector,
   AlterConnectorSet: alterConnector,
   AlterConnectorUnset: alterConnector,
-  PauseConnector: pauseConnector,
-  ResumeConnector: resumeConnector,
-  RestartConnector: restartConnector,
+  PauseConnector: changeConnectorState,
+  ResumeConnector: changeConnectorState,
+  RestartConnector: changeConnectorState,
   DefineVariable: defineVariable,
   UndefineVariable: undefineVariable,
   ListVariables: listVariables,

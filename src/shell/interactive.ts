@@ -78,7 +78,9 @@ export async function runInteractive(opts: InteractiveShellOptions): Promise<num
       try {
         const { candidates, replace } = complete(buffer === '' ? line : `${buffer}\n${line}`, ctx);
         // readline can only replace text on the current line.
-        return replace.includes('\n') || !line.endsWith(replace) ? [[], ''] : [candidates, replace];
+        if (replace.includes('\n') || !line.endsWith(replace)) return [[], ''];
+        // A unique completion ends the word, as in bash and psql, so the next word can follow at once.
+        return [candidates.length === 1 ? [`${candidates[0]} `] : candidates, replace];
       } catch {
         return [[], ''];
       }
