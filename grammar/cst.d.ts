@@ -65,6 +65,8 @@ export type ListStatementCstChildren = {
   CONNECTORS?: IToken[];
   CONNECTOR?: IToken[];
   PLUGINS?: IToken[];
+  OFFSETS?: IToken[];
+  identifier?: IdentifierCstNode[];
   VARIABLES?: IToken[];
   ALL?: IToken[];
   TOPICS?: IToken[];
@@ -96,6 +98,8 @@ export type AlterConnectorCstChildren = {
   propertyList?: PropertyListCstNode[];
   UNSET?: IToken[];
   keyList?: KeyListCstNode[];
+  RESET?: IToken[];
+  OFFSETS?: IToken[];
 };
 
 export interface ConnectorStateChangeCstNode extends CstNode {

@@ -44,6 +44,8 @@ export const NON_RESERVED_KEYWORDS = [
   'BEGINNING',
   'INTERVAL',
   'SAMPLE',
+  'OFFSETS',
+  'RESET',
 ] as const;
 
 export type ReservedKeyword = (typeof RESERVED_KEYWORDS)[number];

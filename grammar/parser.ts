@@ -80,7 +80,7 @@ export class SluiceParser extends CstParser {
     this.SUBRULE(this.identifier);
   });
 
-  // {SHOW|LIST} [SOURCE|SINK] CONNECTORS | CONNECTOR PLUGINS | VARIABLES | [ALL] TOPICS [EXTENDED]
+  // {SHOW|LIST} [SOURCE|SINK] CONNECTORS | CONNECTOR PLUGINS | CONNECTOR OFFSETS name | VARIABLES | [ALL] TOPICS [EXTENDED]
   public listStatement = this.RULE('listStatement', () => {
     this.OR([{ ALT: () => this.CONSUME(K.SHOW) }, { ALT: () => this.CONSUME(K.LIST) }]);
     this.OR2([
@@ -95,7 +95,15 @@ export class SluiceParser extends CstParser {
       {
         ALT: () => {
           this.CONSUME(K.CONNECTOR);
-          this.CONSUME(K.PLUGINS);
+          this.OR4([
+            { ALT: () => this.CONSUME(K.PLUGINS) },
+            {
+              ALT: () => {
+                this.CONSUME(K.OFFSETS);
+                this.SUBRULE(this.identifier);
+              },
+            },
+          ]);
         },
       },
       { ALT: () => this.CONSUME(K.VARIABLES) },
@@ -117,7 +125,7 @@ export class SluiceParser extends CstParser {
     this.OPTION(() => this.CONSUME(K.EXTENDED));
   });
 
-  // ALTER CONNECTOR name SET (key = value, ...) | ALTER CONNECTOR name UNSET ('key', ...)
+  // ALTER CONNECTOR name SET (key = value, ...) | UNSET ('key', ...) | RESET OFFSETS
   public alterConnector = this.RULE('alterConnector', () => {
     this.CONSUME(K.ALTER);
     this.CONSUME(K.CONNECTOR);
@@ -133,6 +141,12 @@ export class SluiceParser extends CstParser {
         ALT: () => {
           this.CONSUME(K.UNSET);
           this.SUBRULE(this.keyList);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.RESET);
+          this.CONSUME(K.OFFSETS);
         },
       },
     ]);

@@ -9,7 +9,7 @@ import { LATEST_SCHEMA_VERSION } from './migrations.js';
 import { CATALOG_FILE, configureConnection, copyToMemory, openCatalogFile, openCatalogFileReadonly } from './open-db.js';
 import { encodeConfig, toConfigVersion, toConnector, toStatement } from './rows.js';
 import type { ConfigVersionRow, ConnectorRow, StatementRow } from './rows.js';
-import type { ConfigVersion, ConnectorKind, ConnectorRecord, DesiredState, StatementRecord } from './types.js';
+import type { ConfigVersion, ConnectorKind, ConnectorRecord, ConnectorStatusRecord, DesiredState, StatementRecord } from './types.js';
 
 export interface CatalogOpenOptions {
   readonly?: boolean;
@@ -219,6 +219,23 @@ export class Catalog {
       // LIMIT -1 is SQLite for "no limit".
       const rows = this.stmt('SELECT * FROM statements ORDER BY id DESC LIMIT ?').all(limit ?? -1) as StatementRow[];
       return rows.map(toStatement);
+    });
+  }
+
+  /** Persist the runtime's view of a connector (written whole; see migration 2). */
+  saveStatus(connectorId: number, status: ConnectorStatusRecord): void {
+    this.write(() => {
+      this.stmt(
+        `INSERT INTO connector_status (connector_id, status, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (connector_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at`,
+      ).run(connectorId, JSON.stringify(status), status.updatedAt);
+    });
+  }
+
+  getStatus(connectorId: number): ConnectorStatusRecord | undefined {
+    return this.guard(() => {
+      const row = this.stmt('SELECT status FROM connector_status WHERE connector_id = ?').get(connectorId) as { status: string } | undefined;
+      return row ? (JSON.parse(row.status) as ConnectorStatusRecord) : undefined;
     });
   }
 

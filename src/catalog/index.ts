@@ -2,4 +2,4 @@
 export { Catalog, type CatalogOpenOptions, type CreateConnectorInput } from './catalog.js';
 export { DataDirLock } from './lock.js';
 export { MIGRATIONS, LATEST_SCHEMA_VERSION, type Migration } from './migrations.js';
-export type { ConfigVersion, ConnectorKind, ConnectorRecord, DesiredState, StatementRecord } from './types.js';
+export type { ConfigVersion, ConnectorKind, ConnectorRecord, ConnectorStatusRecord, DesiredState, RuntimeState, StatementRecord, TaskStatusRecord } from './types.js';

@@ -33,19 +33,22 @@ describe('MIGRATIONS', () => {
 });
 
 describe('migrate', () => {
-  const second: Migration = { version: 2, name: 'test table', up: 'CREATE TABLE extra (x INTEGER);' };
+  // Test migrations go after the real ones, whatever their number.
+  const L = LATEST_SCHEMA_VERSION;
+  const all = MIGRATIONS.map((m) => m.version);
+  const second: Migration = { version: L + 1, name: 'test table', up: 'CREATE TABLE extra (x INTEGER);' };
 
   it('applies each migration once and sets user_version', () => {
     const db = fresh();
-    expect(migrate(db, 'mem', MIGRATIONS)).toEqual([1]);
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(migrate(db, 'mem', MIGRATIONS)).toEqual(all);
+    expect(db.pragma('user_version', { simple: true })).toBe(L);
     expect(migrate(db, 'mem', MIGRATIONS)).toEqual([]);
-    expect(migrate(db, 'mem', [...MIGRATIONS, second])).toEqual([2]);
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(migrate(db, 'mem', [...MIGRATIONS, second])).toEqual([L + 1]);
+    expect(db.pragma('user_version', { simple: true })).toBe(L + 1);
     expect(tables(db)).toContain('extra');
     expect(db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()).toEqual([
-      { version: 1, name: MIGRATIONS[0]?.name },
-      { version: 2, name: 'test table' },
+      ...MIGRATIONS.map((m) => ({ version: m.version, name: m.name })),
+      { version: L + 1, name: 'test table' },
     ]);
     db.close();
   });
@@ -53,9 +56,9 @@ describe('migrate', () => {
   it('leaves the catalog at the last whole version when a migration fails', () => {
     const db = fresh();
     migrate(db, 'mem', MIGRATIONS);
-    const broken: Migration = { version: 2, name: 'broken', up: 'CREATE TABLE half (x); CREATE TABLE oops (' };
+    const broken: Migration = { version: L + 1, name: 'broken', up: 'CREATE TABLE half (x); CREATE TABLE oops (' };
     expect(() => migrate(db, 'mem', [...MIGRATIONS, broken])).toThrow();
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(L);
     expect(tables(db)).not.toContain('half');
     db.close();
   });
@@ -69,7 +72,7 @@ describe('migrate', () => {
   });
 
   it('refuses a migration list with a gap', () => {
-    const gap: Migration = { version: 3, name: 'gap', up: '' };
+    const gap: Migration = { version: L + 2, name: 'gap', up: '' };
     expect(thrown(() => migrate(fresh(), 'mem', [...MIGRATIONS, gap])).code).toBe('INTERNAL_ERROR');
   });
 });

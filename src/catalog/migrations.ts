@@ -62,6 +62,19 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'runtime status',
+    up: `
+      -- What the runtime last observed per connector (state, tasks, traces, counters), as one JSON document:
+      -- it is written whole on every state change and read whole by DESCRIBE, never queried by field.
+      CREATE TABLE connector_status (
+        connector_id INTEGER PRIMARY KEY REFERENCES connectors (id),
+        status       TEXT NOT NULL CHECK (json_valid(status)),
+        updated_at   TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

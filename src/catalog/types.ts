@@ -41,3 +41,29 @@ export interface StatementRecord {
   /** Where the statement came from, e.g. 'shell', 'run:file.sql'. */
   source?: string;
 }
+
+/** Kafka Connect's states (AbstractStatus), for a connector and for each of its tasks. */
+export type RuntimeState = 'UNASSIGNED' | 'RUNNING' | 'PAUSED' | 'FAILED' | 'RESTARTING';
+
+export interface TaskStatusRecord {
+  id: number;
+  state: RuntimeState;
+  /** The error that failed the task, when FAILED. */
+  trace?: string;
+  recordsIn: number;
+  recordsOut: number;
+  errors: number;
+}
+
+/** What the runtime last observed of a connector, persisted so it survives the process. */
+export interface ConnectorStatusRecord {
+  state: RuntimeState;
+  trace?: string;
+  workerId: string;
+  tasks: TaskStatusRecord[];
+  /** The last error of any kind (also retried ones), for DESCRIBE. */
+  lastError?: { message: string; at: string };
+  /** Topics a source has written to. */
+  topics?: string[];
+  updatedAt: string;
+}

@@ -12,7 +12,11 @@ import { parseScript } from '../sql/parse.js';
 import { runInteractive } from '../shell/interactive.js';
 import { runPiped } from '../shell/piped.js';
 import { collectDefine, definesToVariables, parseOutput, resolveDataDir, type OutputFormat } from './options.js';
-import { Printer, type Streams } from './printer.js';
+import { Printer, type PrintStreamer, type Streams } from './printer.js';
+import { streamPrint } from './print-stream.js';
+import { hostRuntime, stopRuntime, untilSignal } from './runtime-host.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { PrintEntity } from '../engine/results.js';
 import { VERSION } from './version.js';
 
 /** Exit codes: 0 success; 1 a statement failed or the data dir is unusable; 2 the command line is wrong. */
@@ -47,21 +51,59 @@ function withCatalog<T>(catalog: Catalog, fn: (engine: Engine) => T): T {
   }
 }
 
-function runCommand(file: string, opts: CommonOptions, streams: Streams): number {
+interface RunOptions extends CommonOptions {
+  untilIdle?: boolean;
+}
+
+/**
+ * `sluice run`: validate the whole script, start the runtime (connectors already in the catalog resume from
+ * their offsets), execute the script, then keep connectors running until SIGINT/SIGTERM — or, with
+ * --until-idle, until every source found nothing new and every sink committed everything.
+ */
+async function runCommand(file: string, opts: RunOptions, streams: Streams): Promise<number> {
   const format = parseOutput(opts.output);
   const text = readScript(file);
   const session = sessionFor(opts, 'run');
-  const catalog = Catalog.open(resolveDataDir(opts.dataDir), { owner: 'sluice run' });
-  return withCatalog(catalog, (engine) => {
-    const outcome = engine.run(text, session, { file });
-    new Printer(format, streams).print(outcome.entities, { file });
-    if (!outcome.executed) {
-      const n = outcome.entities.length;
-      streams.stderr.write(`${file}: ${n} error${n === 1 ? '' : 's'}; nothing was executed\n`);
+  const dataDir = resolveDataDir(opts.dataDir);
+  const catalog = Catalog.open(dataDir, { owner: 'sluice run' });
+  const signals = untilSignal();
+  const interrupted = new AbortController();
+  void signals.promise.then(() => interrupted.abort());
+  let runtime: Runtime | undefined;
+  try {
+    const engine = new Engine({ catalog });
+    const errors = engine.validate(text, session, { file }).filter(isError);
+    const printer = new Printer(format, streams, (p, signal) => stream(p, runtime, streams, format, signal));
+    if (errors.length > 0) {
+      printer.print(errors, { file });
+      streams.stderr.write(`${file}: ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was executed\n`);
       return EXIT_FAILED;
     }
-    return outcome.entities.some(isError) ? EXIT_FAILED : 0;
-  });
+    runtime = await hostRuntime(catalog, engine, dataDir);
+    const entities = engine.execute(text, session, { file });
+    await printer.emit(entities, { file, signal: interrupted.signal });
+    let failed = entities.some(isError);
+    if (opts.untilIdle) {
+      const outcome = await runtime.untilIdle(interrupted.signal);
+      if (outcome === 'failed') {
+        failed = true;
+        streams.stderr.write(`${file}: a connector FAILED (DESCRIBE CONNECTOR shows why)\n`);
+      }
+    } else if (!interrupted.signal.aborted) {
+      streams.stderr.write(`Connectors are running; press Ctrl-C to stop.\n`);
+      await signals.promise;
+    }
+    return failed ? EXIT_FAILED : 0;
+  } finally {
+    signals.cancel();
+    await stopRuntime(runtime);
+    catalog.close();
+  }
+}
+
+function stream(p: PrintEntity, runtime: Runtime | undefined, streams: Streams, format: OutputFormat, signal: AbortSignal): Promise<void> {
+  if (!runtime) return Promise.resolve();
+  return streamPrint(p, runtime.log, (line) => streams.stdout.write(`${line}\n`), format, signal).then(() => undefined);
 }
 
 function checkCommand(file: string, opts: CommonOptions, streams: Streams): number {
@@ -99,27 +141,38 @@ async function shellCommand(opts: ShellOptions, streams: Streams): Promise<numbe
   const dataDir = resolveDataDir(opts.dataDir);
   const catalog = Catalog.open(dataDir, { owner: 'sluice shell' });
   const engine = new Engine({ catalog });
-  const printer = new Printer(format, streams);
+  let runtime: Runtime | undefined;
+  const streamer: PrintStreamer = (p, signal) => stream(p, runtime, streams, format, signal);
+  const printer = new Printer(format, streams, streamer);
+  const signals = untilSignal();
+  const interrupted = new AbortController();
+  void signals.promise.then(() => interrupted.abort());
   try {
+    // The shell runs connectors too: it holds the data dir, so nothing else could.
+    runtime = await hostRuntime(catalog, engine, dataDir);
     if (opts.file !== undefined || opts.execute !== undefined) {
       let failed = false;
       if (opts.file !== undefined) {
         const entities = engine.execute(readScript(opts.file), session, { file: opts.file });
-        printer.print(entities, { file: opts.file });
+        await printer.emit(entities, { file: opts.file, signal: interrupted.signal });
         failed ||= entities.some(isError);
       }
       if (opts.execute !== undefined) {
         const entities = engine.execute(opts.execute, session);
-        printer.print(entities);
+        await printer.emit(entities, { signal: interrupted.signal });
         failed ||= entities.some(isError);
       }
       return failed ? EXIT_FAILED : 0;
     }
     if (process.stdin.isTTY && process.stdout.isTTY) {
-      return await runInteractive({ engine, session, format, historyFile: historyFile(), input: process.stdin, output: process.stdout, dataDir });
+      // At a terminal readline owns Ctrl-C (clear the line / stop a PRINT), so no process-level handler.
+      signals.cancel();
+      return await runInteractive({ engine, session, format, historyFile: historyFile(), input: process.stdin, output: process.stdout, dataDir, streamer });
     }
-    return await runPiped({ engine, session, printer, input: process.stdin, stdout: streams.stdout });
+    return await runPiped({ engine, session, printer, input: process.stdin, stdout: streams.stdout, signal: interrupted.signal });
   } finally {
+    signals.cancel();
+    await stopRuntime(runtime);
     catalog.close();
   }
 }
@@ -138,11 +191,11 @@ function program(streams: Streams, exit: { code: number }): Command {
       .option('--define <name=value>', 'define a variable for ${name}; repeatable', collectDefine, [])
       .addOption(new Option('-o, --output <format>', 'table or json (one entity per line)').default('table'));
 
-  common(cmd.command('run').argument('<file>', 'a .sql script').description('validate a whole script, then execute it; non-zero exit if any statement fails')).action(
-    (file: string, opts: CommonOptions) => {
-      exit.code = runCommand(file, opts, streams);
-    },
-  );
+  common(cmd.command('run').argument('<file>', 'a .sql script').description('validate a whole script, execute it, then keep its connectors running until Ctrl-C'))
+    .option('--until-idle', 'exit once every source found nothing new and every sink committed everything (non-zero if a connector failed)')
+    .action(async (file: string, opts: RunOptions) => {
+      exit.code = await runCommand(file, opts, streams);
+    });
   common(cmd.command('check').argument('<file>', 'a .sql script').description('parse and validate a script against a copy of the catalog; execute nothing')).action(
     (file: string, opts: CommonOptions) => {
       exit.code = checkCommand(file, opts, streams);

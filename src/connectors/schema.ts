@@ -3,6 +3,8 @@
  * defaults, docs, DESCRIBE, did-you-mean and secret masking all read it, so no key string is written twice.
  */
 
+import type { ConnectorRuntime } from './api.js';
+
 export type Guarantee = 'ATMOST_ONCE' | 'ATLEAST_ONCE' | 'EFFECTIVELY_ONCE';
 /** Weakest first, so "what can it provide instead" lists read naturally. */
 export const GUARANTEES: readonly Guarantee[] = ['ATMOST_ONCE', 'ATLEAST_ONCE', 'EFFECTIVELY_ONCE'];
@@ -54,6 +56,11 @@ export interface ConnectorDefinition {
   guaranteeProblem?(config: ConfigMap, g: Guarantee): string | undefined;
   /** Cross-field rules; single-field type/allowed/required checks are done from the schema. */
   validate?(config: ConfigMap): ConfigProblem[];
+  /**
+   * The half that moves data, loaded only when a connector runs, so validating a statement never loads a
+   * database driver.
+   */
+  load?(): Promise<ConnectorRuntime>;
 }
 
 /** Everything of a field except what its declaring helper fixes. */

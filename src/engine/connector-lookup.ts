@@ -1,4 +1,4 @@
-import type { ConnectorRecord } from '../catalog/types.js';
+import type { ConnectorRecord, ConnectorStatusRecord } from '../catalog/types.js';
 import { SqlSemanticError } from '../errors/base.js';
 import type { Identifier } from '../sql/ast.js';
 import { formatIdentifier } from '../sql/format.js';
@@ -19,10 +19,21 @@ export function typeName(type: 'SOURCE' | 'SINK'): 'source' | 'sink' {
   return type === 'SOURCE' ? 'source' : 'sink';
 }
 
+/** The runtime's live view, else what it last persisted, else nothing yet. */
+export function connectorStatus(ctx: ExecContext, record: ConnectorRecord): ConnectorStatusRecord | undefined {
+  return ctx.runtime ? ctx.runtime.status(record) : ctx.catalog.getStatus(record.id);
+}
+
 /**
- * The state shown before a runtime reports one: a paused connector is PAUSED; otherwise it is UNASSIGNED —
- * Kafka Connect's word for "configured, not yet running on any worker".
+ * The state as ksqlDB's SHOW CONNECTORS summarises it: "RUNNING (1/2 tasks RUNNING)", "WARNING (0/2 tasks
+ * RUNNING)" when a running connector has tasks but none runs, otherwise the connector state. A paused connector
+ * is PAUSED and one never run yet UNASSIGNED (Kafka Connect's word for "not running on any worker").
  */
-export function displayedState(record: ConnectorRecord): string {
-  return record.desiredState === 'PAUSED' ? 'PAUSED' : 'UNASSIGNED';
+export function displayedState(ctx: ExecContext, record: ConnectorRecord): string {
+  if (record.desiredState === 'PAUSED') return 'PAUSED';
+  const status = ctx.runtime?.status(record);
+  if (!status) return 'UNASSIGNED';
+  if (status.state !== 'RUNNING' || status.tasks.length === 0) return status.state;
+  const running = status.tasks.filter((t) => t.state === 'RUNNING').length;
+  return `${running === 0 ? 'WARNING' : 'RUNNING'} (${running}/${status.tasks.length} tasks RUNNING)`;
 }

@@ -1,5 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
+import type { RuntimeView } from '../runtime/runtime.js';
 import type { SecretRedactor } from '../sql/mask.js';
 import type { Session } from './session.js';
 
@@ -15,6 +16,8 @@ export interface ExecContext {
   readonly scriptStack: readonly string[];
   /** True while validating against a sandbox copy. */
   readonly sandbox: boolean;
+  /** The runtime moving data, when this process runs one (not for `sluice check`). */
+  readonly runtime?: RuntimeView | undefined;
   /**
    * Names whose CREATE failed during this validation: a later "does not exist" for them is a consequence of that
    * error, not a new one, so validation does not report it twice.

@@ -2,16 +2,25 @@ import { frameworkField } from '../connectors/framework.js';
 import { maskConfig } from '../connectors/secrets.js';
 import type { DescribeConnector } from '../sql/ast.js';
 import type { ExecContext } from './context.js';
-import { displayedState, requireConnector, typeName } from './connector-lookup.js';
+import { committedOffsets, connectorTopics, sinkLag } from './connector-offsets.js';
+import { connectorStatus, displayedState, requireConnector, typeName } from './connector-lookup.js';
 import type { ConnectorDescriptionEntity } from './results.js';
 
-/** Stands where Kafka Connect shows host:port: this process runs the connector itself. */
-export const WORKER_ID = 'embedded';
+/** Shown where Kafka Connect shows host:port before any runtime has reported. */
+export const NO_WORKER = 'embedded';
 
 export function describeConnector(s: DescribeConnector, ctx: ExecContext): ConnectorDescriptionEntity {
   const record = requireConnector(ctx, s.name);
   const def = ctx.registry.resolve(record.className);
+  const status = connectorStatus(ctx, record);
   const guaranteeField = frameworkField.processingGuarantees;
+  const workerId = status?.workerId ?? NO_WORKER;
+  const connector: ConnectorDescriptionEntity['status']['connector'] = {
+    state: record.desiredState === 'PAUSED' ? 'PAUSED' : (status?.state ?? displayedState(ctx, record)),
+    worker_id: workerId,
+  };
+  if (status?.trace) connector.trace = status.trace;
+  const tasks = status?.tasks ?? [];
   const entity: ConnectorDescriptionEntity = {
     '@type': 'connector_description',
     statementText: s.text,
@@ -19,18 +28,25 @@ export function describeConnector(s: DescribeConnector, ctx: ExecContext): Conne
     connectorClass: record.className,
     status: {
       name: record.name,
-      connector: { state: displayedState(record), worker_id: WORKER_ID },
-      tasks: [],
+      connector,
+      tasks: tasks.map((t) => ({ id: t.id, state: t.state, worker_id: workerId, ...(t.trace ? { trace: t.trace } : {}) })),
       type: typeName(record.type),
     },
     sources: [],
-    topics: [],
+    topics: connectorTopics(ctx, record),
     desiredState: record.desiredState,
     processingGuarantee: record.config[guaranteeField.key] ?? guaranteeField.default ?? 'ATLEAST_ONCE',
+    recordsIn: tasks.reduce((n, t) => n + t.recordsIn, 0),
+    recordsOut: tasks.reduce((n, t) => n + t.recordsOut, 0),
+    errors: tasks.reduce((n, t) => n + t.errors, 0),
+    offsets: committedOffsets(ctx, record),
     version: record.version,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };
+  const lag = sinkLag(ctx, record);
+  if (lag !== undefined) entity.lag = lag;
+  if (status?.lastError) entity.lastError = status.lastError;
   if (s.extended) {
     entity.config = maskConfig(record.config, def);
     entity.versions = ctx.catalog.listConfigVersions(record.name).map((v) => ({

@@ -4,7 +4,8 @@ import type { Catalog } from '../catalog/catalog.js';
 import { isSecretKey } from '../connectors/secrets.js';
 import { defaultRegistry, type ConnectorRegistry } from '../connectors/registry.js';
 import { SqlSemanticError } from '../errors/base.js';
-import type { RunScript, Statement } from '../sql/ast.js';
+import type { RunScript, Statement, StatementKind } from '../sql/ast.js';
+import type { RuntimeView } from '../runtime/runtime.js';
 import { buildStatement } from '../sql/build-ast.js';
 import { maskUnparsedText, SecretRedactor } from '../sql/mask.js';
 import { parseScript, type ScriptItem } from '../sql/parse.js';
@@ -13,6 +14,17 @@ import { errorEntities } from './errors.js';
 import { runHandler } from './handlers.js';
 import { isError, type Entity } from './results.js';
 import type { Session } from './session.js';
+
+/** Statements after which the runtime must look at the catalog again. */
+const CHANGES_CONNECTORS: ReadonlySet<StatementKind> = new Set<StatementKind>([
+  'CreateConnector',
+  'DropConnector',
+  'AlterConnectorSet',
+  'AlterConnectorUnset',
+  'PauseConnector',
+  'ResumeConnector',
+  'RestartConnector',
+]);
 
 /** Deeper than this, RUN SCRIPT is almost certainly a mistake (and would exhaust the stack before long). */
 const MAX_SCRIPT_DEPTH = 16;
@@ -37,7 +49,11 @@ export class Engine {
   readonly registry: ConnectorRegistry;
   readonly redactor = new SecretRedactor();
 
-  constructor(opts: { catalog: Catalog; registry?: ConnectorRegistry }) {
+  /** The runtime this engine's statements drive, if the process runs one. */
+  runtime: RuntimeView | undefined;
+
+  constructor(opts: { catalog: Catalog; registry?: ConnectorRegistry; runtime?: RuntimeView }) {
+    this.runtime = opts.runtime;
     this.catalog = opts.catalog;
     this.registry = opts.registry ?? defaultRegistry;
     for (const c of this.catalog.listConnectors()) {
@@ -67,7 +83,7 @@ export class Engine {
 
   private context(session: Session, file: string | undefined, sandbox: boolean): ExecContext {
     const scriptStack = file ? [safeRealpath(path.resolve(session.baseDir, file))] : [];
-    return { catalog: this.catalog, session, registry: this.registry, redactor: this.redactor, file, scriptStack, sandbox };
+    return { catalog: this.catalog, session, registry: this.registry, redactor: this.redactor, file, scriptStack, sandbox, runtime: this.runtime };
   }
 
   private sandboxOf(ctx: ExecContext): ExecContext {
@@ -95,6 +111,7 @@ export class Engine {
         this.record(ctx, s.kind, e.statementText, true);
         return e;
       });
+      if (!ctx.sandbox && CHANGES_CONNECTORS.has(s.kind)) ctx.runtime?.reconcile();
       return [this.redactor.redactDeep(entity)];
     } catch (err) {
       const text = this.redactor.redact(maskUnparsedText(parsed.text));

@@ -2,6 +2,7 @@ import type { Statement, StatementKind } from '../sql/ast.js';
 import { alterConnector } from './alter-connector.js';
 import { changeConnectorState } from './connector-state.js';
 import type { ExecContext } from './context.js';
+import { listConnectorOffsets, resetConnectorOffsets } from './connector-offsets.js';
 import { createConnector } from './create-connector.js';
 import { describeConnector } from './describe-connector.js';
 import { dropConnector } from './drop-connector.js';
@@ -26,6 +27,8 @@ export const HANDLERS: { [K in TransactionalKind]: Handler<K> } = {
   DescribeConnector: describeConnector,
   AlterConnectorSet: alterConnector,
   AlterConnectorUnset: alterConnector,
+  ResetConnectorOffsets: resetConnectorOffsets,
+  ListConnectorOffsets: listConnectorOffsets,
   PauseConnector: changeConnectorState,
   ResumeConnector: changeConnectorState,
   RestartConnector: changeConnectorState,

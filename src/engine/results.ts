@@ -57,6 +57,14 @@ export interface ConnectorDescriptionEntity extends EntityBase {
   topics: string[];
   /** Sluice additions. */
   desiredState: 'RUNNING' | 'PAUSED';
+  recordsIn: number;
+  recordsOut: number;
+  errors: number;
+  /** Sinks: records in the subscribed partitions not yet committed. */
+  lag?: number;
+  lastError?: { message: string; at: string };
+  /** Committed positions, in Kafka Connect's offsets shape. */
+  offsets: { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[];
   processingGuarantee: string;
   version: number;
   createdAt: string;
@@ -126,6 +134,43 @@ export interface PropertyEntity extends EntityBase {
   message: string;
 }
 
+export interface TopicSummary {
+  name: string;
+  /** ksqlDB's shape: one entry per partition, the replica count (always 1 on the embedded log). */
+  replicaInfo: number[];
+  partitions: number;
+  /** Records currently retained, summed over partitions. */
+  records: number;
+}
+
+export interface TopicsEntity extends EntityBase {
+  '@type': 'kafka_topics';
+  topics: TopicSummary[];
+}
+
+/** Kafka Connect's GET /connectors/{name}/offsets shape, with the connector's name. */
+export interface ConnectorOffsetsEntity extends EntityBase {
+  '@type': 'connector_offsets';
+  connectorName: string;
+  type: ConnectorTypeName;
+  offsets: { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[];
+}
+
+export interface OffsetsResetEntity extends EntityBase {
+  '@type': 'connector_offsets_reset';
+  connectorName: string;
+  message: string;
+}
+
+/** PRINT: what to stream; the shell or server streams the records themselves. */
+export interface PrintEntity extends EntityBase {
+  '@type': 'print_topic';
+  topic: string;
+  fromBeginning: boolean;
+  interval: number | undefined;
+  limit: number | undefined;
+}
+
 export interface StatementErrorEntity {
   '@type': 'statement_error';
   error_code: number;
@@ -153,6 +198,10 @@ export type Entity =
   | VariablesEntity
   | VariableEntity
   | PropertyEntity
+  | TopicsEntity
+  | ConnectorOffsetsEntity
+  | OffsetsResetEntity
+  | PrintEntity
   | StatementErrorEntity;
 
 export type EntityType = Entity['@type'];

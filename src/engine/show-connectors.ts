@@ -12,7 +12,7 @@ export function listConnectors(s: ListConnectors, ctx: ExecContext): ConnectorLi
       name: c.name,
       type: typeName(c.type),
       className: c.className,
-      state: displayedState(c),
+      state: displayedState(ctx, c),
     })),
   };
 }

@@ -1,16 +1,34 @@
-import { SqlSemanticError } from '../errors/base.js';
 import type { ListTopics, PrintTopic } from '../sql/ast.js';
+import type { ExecContext } from './context.js';
+import type { PrintEntity, TopicsEntity } from './results.js';
 
-// SHOW TOPICS and PRINT read the log that connectors write to. They parse today; without a runtime attached
-// to the engine there is no log to read, and saying so beats an empty answer that looks like "no topics".
-function needsRuntime(s: ListTopics | PrintTopic, what: string): never {
-  throw new SqlSemanticError('UNSUPPORTED_STATEMENT', `${what} needs a running log, which this Sluice build does not have yet`, { loc: s.loc });
+/** SHOW TOPICS: the log's topics (none when no runtime runs in this process, e.g. `sluice check`). */
+export function listTopics(s: ListTopics, ctx: ExecContext): TopicsEntity {
+  const topics = [...(ctx.runtime?.topics() ?? [])]
+    .filter((t) => s.all || !t.name.startsWith('_'))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return {
+    '@type': 'kafka_topics',
+    statementText: s.text,
+    warnings: [],
+    topics: topics.map((t) => ({
+      name: t.name,
+      replicaInfo: t.offsets.map(() => 1),
+      partitions: t.partitions,
+      records: t.offsets.reduce((n, p) => n + (p.end - p.start), 0),
+    })),
+  };
 }
 
-export function listTopics(s: ListTopics): never {
-  return needsRuntime(s, 'SHOW TOPICS');
-}
-
-export function printTopic(s: PrintTopic): never {
-  return needsRuntime(s, 'PRINT');
+/** PRINT describes what to stream; the shell or server that runs the statement streams the records. */
+export function printTopic(s: PrintTopic): PrintEntity {
+  return {
+    '@type': 'print_topic',
+    statementText: s.text,
+    warnings: [],
+    topic: s.topic,
+    fromBeginning: s.fromBeginning,
+    interval: s.interval,
+    limit: s.limit,
+  };
 }

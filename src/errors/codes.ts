@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   UNSUPPORTED_STATEMENT: { errorCode: 40000, summary: 'the statement is not available in this mode' },
   SCRIPT_NOT_FOUND: { errorCode: 40000, summary: 'RUN SCRIPT names a file that cannot be read' },
   SCRIPT_RECURSION: { errorCode: 40000, summary: 'RUN SCRIPT includes itself' },
+  CONNECTOR_NOT_PAUSED: { errorCode: 40000, summary: 'the statement needs the connector to be paused first' },
   // 40400 — something named does not exist.
   CONNECTOR_NOT_FOUND: { errorCode: 40400, summary: 'no connector has that name' },
   // 40900 — conflicts with existing state.

@@ -4,6 +4,13 @@ import { renderKeyValues, renderTable } from './table.js';
 
 const upper = (s: string) => s.toUpperCase();
 
+function renderOffsets(offsets: readonly { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[]): string {
+  return renderTable(
+    ['Partition', 'Offset'],
+    offsets.map((o) => [JSON.stringify(o.partition), JSON.stringify(o.offset)]),
+  );
+}
+
 function message(text: string): string {
   return renderTable(['Message'], [[text]]);
 }
@@ -35,6 +42,11 @@ function renderBody(e: Entity, opts: { file?: string }): string {
           ...(e.status.connector.trace ? ([['Trace', e.status.connector.trace]] as const) : []),
           ['Desired State', e.desiredState],
           ['Guarantee', e.processingGuarantee],
+          ['Records In', String(e.recordsIn)],
+          ['Records Out', String(e.recordsOut)],
+          ...(e.lag !== undefined ? ([['Lag', String(e.lag)]] as const) : []),
+          ['Errors', String(e.errors)],
+          ...(e.lastError ? ([['Last Error', `${e.lastError.at} ${e.lastError.message}`]] as const) : []),
           ['Config Version', String(e.version)],
           ['Created', e.createdAt],
           ['Updated', e.updatedAt],
@@ -45,6 +57,7 @@ function renderBody(e: Entity, opts: { file?: string }): string {
         ),
       ];
       if (e.topics.length > 0) parts.push(renderTable(['Related Topics'], e.topics.map((t) => [t])));
+      if (e.offsets.length > 0) parts.push(renderOffsets(e.offsets));
       if (e.config) parts.push(renderTable(['Config Key', 'Value'], Object.entries(e.config).sort(([a], [b]) => a.localeCompare(b))));
       if (e.versions) parts.push(renderTable(['Version', 'Change', 'Created', 'Statement'], e.versions.map((v) => [String(v.version), v.change, v.createdAt, v.statementText.replace(/\s+/g, ' ')])));
       return parts.join('\n\n');
@@ -74,6 +87,17 @@ function renderBody(e: Entity, opts: { file?: string }): string {
       return '';
     case 'property':
       return e.message;
+    case 'kafka_topics':
+      return renderTable(
+        ['Topic', 'Partitions', 'Records'],
+        e.topics.map((t) => [t.name, String(t.partitions), String(t.records)]),
+      );
+    case 'connector_offsets':
+      return e.offsets.length === 0 ? message(`Connector ${e.connectorName} has no committed offsets`) : renderOffsets(e.offsets);
+    case 'connector_offsets_reset':
+      return message(e.message);
+    case 'print_topic':
+      return '';
     case 'statement_error':
       return renderError(e as StatementErrorEntity, opts.file);
   }

@@ -1,6 +1,6 @@
 import readline from 'node:readline';
 import { parseOutput, type OutputFormat } from '../cli/options.js';
-import { Printer } from '../cli/printer.js';
+import { Printer, type PrintStreamer } from '../cli/printer.js';
 import { VERSION } from '../cli/version.js';
 import { allFieldsFor } from '../connectors/framework.js';
 import type { Engine } from '../engine/engine.js';
@@ -12,6 +12,8 @@ import { DEFAULT_HISTORY_SIZE, historyEntry, ShellHistory } from './history.js';
 import { inputState } from './input-buffer.js';
 
 export interface InteractiveShellOptions {
+  /** Streams PRINT results; without it PRINT prints nothing beyond its header. */
+  streamer?: PrintStreamer;
   engine: Engine;
   session: Session;
   format: OutputFormat;
@@ -110,8 +112,21 @@ export async function runInteractive(opts: InteractiveShellOptions): Promise<num
     // A blank line before results, as ksqlDB's CLI does, so output stands apart from the input above it.
     // (Not for statements that print nothing in table mode, such as DEFINE.)
     if (format === 'table' && entities.some((e) => renderEntity(e) !== '')) output.write('\n');
-    new Printer(format, { stdout: output, stderr: errorOutput }).print(entities);
+    const printer = new Printer(format, { stdout: output, stderr: errorOutput }, opts.streamer);
+    if (!entities.some((e) => e['@type'] === 'print_topic')) {
+      printer.print(entities);
+      return;
+    }
+    // PRINT streams until its LIMIT or Ctrl-C; the prompt comes back when it ends.
+    printing = new AbortController();
+    rl.pause();
+    void printer.emit(entities, { signal: printing.signal }).finally(() => {
+      printing = undefined;
+      rl.resume();
+      prompt();
+    });
   };
+  let printing: AbortController | undefined;
 
   const runCommand = (cmd: ShellCommand, line: string) => {
     if (cmd.name !== 'exit') remember(line);
@@ -161,11 +176,15 @@ export async function runInteractive(opts: InteractiveShellOptions): Promise<num
       buffer = '';
       if (state === 'complete') execute(text);
     }
-    prompt();
+    if (!printing) prompt();
   });
 
   // Ctrl-C abandons the input so far (every line of it) and starts afresh, as in psql; it never exits.
   rl.on('SIGINT', () => {
+    if (printing) {
+      printing.abort();
+      return;
+    }
     buffer = '';
     rl.write(null, { ctrl: true, name: 'e' }); // to the end of the line, so ^C is printed after what was typed
     output.write('^C');

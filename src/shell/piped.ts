@@ -14,6 +14,8 @@ export interface PipedShellOptions {
   stdout: NodeJS.WritableStream;
   /** Shown in error locations, e.g. '<stdin>'. */
   label?: string;
+  /** Ends a streaming PRINT (Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -28,13 +30,13 @@ export async function runPiped(opts: PipedShellOptions): Promise<number> {
   let lineNo = 0;
   let failed = false;
 
-  const run = () => {
+  const run = async () => {
     // Pad with newlines so positions in errors are lines of the whole input, not of this chunk.
     const text = '\n'.repeat(bufferStartLine - 1) + buffer;
+    buffer = '';
     const entities = opts.engine.execute(text, opts.session, opts.label === undefined ? {} : { file: opts.label });
     if (entities.some(isError)) failed = true;
-    opts.printer.print(entities);
-    buffer = '';
+    await opts.printer.emit(entities, opts.signal ? { signal: opts.signal } : {});
   };
 
   for await (const line of rl) {
@@ -51,11 +53,11 @@ export async function runPiped(opts: PipedShellOptions): Promise<number> {
     }
     buffer += `${line}\n`;
     const state = inputState(buffer);
-    if (state === 'complete') run();
+    if (state === 'complete') await run();
     else if (state === 'empty') buffer = '';
   }
   rl.close();
   // At the very end of input a missing ';' is accepted, as for scripts.
-  if (inputState(buffer) !== 'empty') run();
+  if (inputState(buffer) !== 'empty') await run();
   return failed ? 1 : 0;
 }

@@ -83,6 +83,18 @@ export interface AlterConnectorUnset extends Base {
   readonly keys: readonly KeyRef[];
 }
 
+/** ALTER CONNECTOR name RESET OFFSETS: forget committed positions (only while paused). */
+export interface ResetConnectorOffsets extends Base {
+  readonly kind: 'ResetConnectorOffsets';
+  readonly name: Identifier;
+}
+
+/** SHOW CONNECTOR OFFSETS name. */
+export interface ListConnectorOffsets extends Base {
+  readonly kind: 'ListConnectorOffsets';
+  readonly name: Identifier;
+}
+
 export interface PauseConnector extends Base {
   readonly kind: 'PauseConnector';
   readonly name: Identifier;
@@ -160,6 +172,8 @@ export type Statement =
   | DescribeConnector
   | AlterConnectorSet
   | AlterConnectorUnset
+  | ResetConnectorOffsets
+  | ListConnectorOffsets
   | PauseConnector
   | ResumeConnector
   | RestartConnector

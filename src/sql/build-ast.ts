@@ -169,6 +169,7 @@ class Builder {
       const c = s.listStatement[0]!.children;
       if (c.CONNECTORS) return { ...base, kind: 'ListConnectors', scope: c.SOURCE ? 'SOURCE' : c.SINK ? 'SINK' : undefined };
       if (c.PLUGINS) return { ...base, kind: 'ListConnectorPlugins' };
+      if (c.OFFSETS) return { ...base, kind: 'ListConnectorOffsets', name: this.identifier(c.identifier![0]!) };
       if (c.VARIABLES) return { ...base, kind: 'ListVariables' };
       return { ...base, kind: 'ListTopics', all: c.ALL !== undefined, extended: c.EXTENDED !== undefined };
     }
@@ -180,6 +181,7 @@ class Builder {
       const c = s.alterConnector[0]!.children;
       const name = this.identifier(c.identifier[0]!);
       if (c.propertyList) return { ...base, kind: 'AlterConnectorSet', name, properties: this.properties(c.propertyList[0]!) };
+      if (c.RESET) return { ...base, kind: 'ResetConnectorOffsets', name };
       const keys = (c.keyList![0]!.children.StringLiteral ?? []).map((t) => ({ key: this.string(t), loc: this.loc(t) }));
       return { ...base, kind: 'AlterConnectorUnset', name, keys };
     }

@@ -57,6 +57,10 @@ function body(s: Statement): string {
       return `ALTER CONNECTOR ${formatIdentifier(s.name)} SET ${formatProperties(s.properties)}`;
     case 'AlterConnectorUnset':
       return `ALTER CONNECTOR ${formatIdentifier(s.name)} UNSET (${s.keys.map((k) => quoteString(k.key)).join(', ')})`;
+    case 'ResetConnectorOffsets':
+      return `ALTER CONNECTOR ${formatIdentifier(s.name)} RESET OFFSETS`;
+    case 'ListConnectorOffsets':
+      return `SHOW CONNECTOR OFFSETS ${formatIdentifier(s.name)}`;
     case 'PauseConnector':
       return `PAUSE CONNECTOR ${formatIdentifier(s.name)}`;
     case 'ResumeConnector':

@@ -27,4 +27,5 @@ export const fileSink: ConnectorDefinition = {
   fields: Object.values(fileSinkField),
   guarantees: ['ATMOST_ONCE', 'ATLEAST_ONCE', 'EFFECTIVELY_ONCE'],
   guaranteeProblem,
+  load: async () => (await import('./runtime.js')).runtime,
 };

@@ -29,4 +29,5 @@ export const fileSource: ConnectorDefinition = {
   fields: Object.values(fileSourceField),
   guarantees: ['ATMOST_ONCE', 'ATLEAST_ONCE', 'EFFECTIVELY_ONCE'],
   guaranteeProblem,
+  load: async () => (await import('./runtime.js')).runtime,
 };

@@ -1,0 +1,54 @@
+import type { PrintEntity } from '../engine/results.js';
+import type { Log, LogRecord, SinkPosition } from '../platform/log.js';
+import type { OutputFormat } from './options.js';
+
+const WAIT_MS = 500;
+const BATCH = 500;
+
+function show(v: unknown): string {
+  if (v === null || v === undefined) return '<null>';
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** ksqlDB's PRINT line: `rowtime: 2026/11/22 02:11:00.000 Z, key: …, value: …, partition: 0`. */
+export function printLine(r: LogRecord): string {
+  const t = new Date(r.timestamp).toISOString().replace('T', ' ').replace(/-/g, '/').replace('Z', ' Z');
+  return `rowtime: ${t}, key: ${show(r.key)}, value: ${show(r.value)}, partition: ${r.partition}`;
+}
+
+/**
+ * Stream a topic's records until LIMIT records were printed or the signal fires (Ctrl-C). FROM BEGINNING starts
+ * at the oldest retained record, otherwise at the end (only new records), as ksqlDB does. INTERVAL n prints
+ * every n-th record. A topic that does not exist yet is waited for.
+ */
+export async function streamPrint(p: PrintEntity, log: Log, write: (line: string) => void, format: OutputFormat, signal: AbortSignal): Promise<number> {
+  let positions: SinkPosition[] | undefined;
+  let printed = 0;
+  let seen = 0;
+  const every = Math.max(1, p.interval ?? 1);
+  if (format === 'table') write(`Key format: JSON\nValue format: JSON`);
+  while (!signal.aborted && (p.limit === undefined || printed < p.limit)) {
+    if (!positions) {
+      const info = await log.describeTopic(p.topic);
+      if (!info) {
+        await new Promise((r) => setTimeout(r, WAIT_MS));
+        continue;
+      }
+      positions = info.offsets.map((o) => ({ topic: p.topic, partition: o.partition, offset: p.fromBeginning ? o.start : o.end }));
+    }
+    let got = 0;
+    for (const pos of positions) {
+      const records = await log.read(pos, pos.offset, BATCH);
+      for (const r of records) {
+        pos.offset = r.offset + 1;
+        got += 1;
+        if (seen++ % every !== 0) continue;
+        write(format === 'json' ? JSON.stringify({ '@type': 'print_record', ...r }) : printLine(r));
+        printed += 1;
+        if (p.limit !== undefined && printed >= p.limit) return printed;
+      }
+    }
+    if (got === 0) await log.waitForData(positions, WAIT_MS, signal);
+  }
+  return printed;
+}

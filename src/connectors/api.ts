@@ -1,0 +1,110 @@
+/**
+ * What a connector implements to move data, modelled on Kafka Connect's Task API but async and smaller.
+ * The runtime owns everything else: scheduling, retries, offsets, guarantees, status. A connector never touches
+ * the catalog or the log directly; it gets this narrow context.
+ */
+
+export type ConfigMap = Readonly<Record<string, string>>;
+
+export interface TaskLogger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** A record produced by a source task. `partition`/`offset` say where in the source system it came from. */
+export interface SourceRecord {
+  /** Source partition, e.g. {"table": "users"} or {"filename": "/x.txt"}. */
+  sourcePartition: Record<string, unknown>;
+  /** Position just after this record in the source partition; null when the source keeps none (stdin). */
+  sourceOffset: Record<string, unknown> | null;
+  topic: string;
+  key: unknown;
+  value: unknown;
+  timestamp?: number;
+  headers?: Record<string, string>;
+}
+
+export interface SourceTaskContext {
+  readonly connector: string;
+  readonly taskId: number;
+  readonly config: ConfigMap;
+  /** Last committed offset of a source partition (undefined when nothing was committed). */
+  offset(partition: Record<string, unknown>): Record<string, unknown> | null | undefined;
+  readonly logger: TaskLogger;
+  /** Aborted when the task must stop; a poll that waits should end early. */
+  readonly signal: AbortSignal;
+}
+
+export interface SourceTask {
+  start(ctx: SourceTaskContext): Promise<void>;
+  /**
+   * Return the next batch. An empty array means nothing new right now: the runtime waits `poll.interval.ms`-like
+   * time (the task may also wait itself, honouring ctx.signal). A batch must be small enough to hold in memory.
+   */
+  poll(): Promise<SourceRecord[]>;
+  /**
+   * True once the last poll found nothing new (bulk: a whole pass was completed) — used by `--until-idle`.
+   * Without it, an empty poll counts as idle.
+   */
+  idle?(): boolean;
+  /** How long the runtime waits after an empty poll before polling again (e.g. poll.interval.ms). Default 1 s. */
+  idleWaitMs?(): number;
+  stop(): Promise<void>;
+}
+
+export interface SinkRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  timestamp: number;
+  key: unknown;
+  value: unknown;
+  headers: Record<string, string>;
+}
+
+export interface SinkTaskContext {
+  readonly connector: string;
+  readonly taskId: number;
+  readonly config: ConfigMap;
+  /** The declared processing guarantee; only EFFECTIVELY_ONCE gets a committedState to restore. */
+  readonly guarantee: 'ATMOST_ONCE' | 'ATLEAST_ONCE' | 'EFFECTIVELY_ONCE';
+  /**
+   * The state the sink returned from `flush` with its last committed positions, or undefined on first start.
+   * A sink that makes its output consistent with its position (effectively-once) restores from it.
+   */
+  readonly committedState: unknown;
+  readonly logger: TaskLogger;
+  readonly signal: AbortSignal;
+}
+
+export interface SinkTask {
+  start(ctx: SinkTaskContext): Promise<void>;
+  /** Write records (they may be buffered until flush). */
+  put(records: readonly SinkRecord[]): Promise<void>;
+  /**
+   * Make everything put so far durable; returns the state to commit atomically with the positions (e.g. a file's
+   * length). After a crash the sink gets the last committed state back in `committedState`.
+   */
+  flush(): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+/** The runtime half of a connector definition (the config half is in schema.ts). */
+export interface ConnectorRuntime {
+  /** Split the connector's work into at most maxTasks task configs (Kafka Connect's taskConfigs). */
+  taskConfigs?(config: ConfigMap, maxTasks: number): Promise<ConfigMap[]> | ConfigMap[];
+  /** A task for one of the configs taskConfigs returned. */
+  createSourceTask?(config: ConfigMap): SourceTask;
+  createSinkTask?(config: ConfigMap): SinkTask;
+}
+
+/** Errors a task throws to say "try again later" (network, lock, file not there yet). Others fail the task. */
+export class RetriableTaskError extends Error {
+  readonly retriable = true;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RetriableTaskError';
+  }
+}

@@ -1,0 +1,102 @@
+import { promises as fsp } from 'node:fs';
+import type { SinkRecord, SinkTask, SinkTaskContext } from '../api.js';
+import { valueOf } from '../schema.js';
+import { fileSinkField as F } from './index.js';
+
+/** What the file sink commits with its positions under EFFECTIVELY_ONCE. */
+export interface FileSinkState {
+  length: number;
+}
+
+const WRITE_CHUNK = 64 * 1024;
+
+/** One line per record: strings as they are, anything else as JSON text (Kafka's sink prints Java toString). */
+export function formatValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === undefined || value === null) return 'null';
+  return JSON.stringify(value);
+}
+
+function isState(x: unknown): x is FileSinkState {
+  return typeof x === 'object' && x !== null && typeof (x as FileSinkState).length === 'number';
+}
+
+/**
+ * Appends record values to a file (or stdout). flush() writes and fsyncs, then reports the file's length; under
+ * EFFECTIVELY_ONCE that length is committed with the positions, and start() truncates the file back to it — so
+ * lines written after the last commit (a crash between write and commit) are removed and written again once.
+ */
+export class FileSinkTask implements SinkTask {
+  private handle: fsp.FileHandle | undefined;
+  private length = 0;
+  private buffer: string[] = [];
+  private buffered = 0;
+  private path = '';
+
+  async start(ctx: SinkTaskContext): Promise<void> {
+    this.path = valueOf(ctx.config, F.file) ?? '';
+    this.buffer = [];
+    this.buffered = 0;
+    if (this.path === '') return;
+    try {
+      this.handle = await fsp.open(this.path, 'a');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EPERM') throw new Error(`permission denied writing ${this.path}`, { cause: err });
+      if (code === 'ENOENT') throw new Error(`cannot create ${this.path}: its directory does not exist`, { cause: err });
+      if (code === 'EISDIR') throw new Error(`${this.path} is a directory, not a file`, { cause: err });
+      throw err;
+    }
+    this.length = (await this.handle.stat()).size;
+    const committed = ctx.committedState;
+    if (isState(committed)) {
+      if (this.length > committed.length) {
+        ctx.logger.info(`truncating ${this.path} from ${this.length} to the committed ${committed.length} bytes`);
+        await this.handle.truncate(committed.length);
+        this.length = committed.length;
+      } else if (this.length < committed.length) {
+        ctx.logger.warn(`${this.path} is shorter (${this.length} bytes) than committed (${committed.length}): it was changed outside Sluice`);
+      }
+    }
+  }
+
+  async put(records: readonly SinkRecord[]): Promise<void> {
+    for (const r of records) {
+      const line = `${formatValue(r.value)}\n`;
+      this.buffer.push(line);
+      this.buffered += line.length;
+      if (this.buffered >= WRITE_CHUNK) await this.write();
+    }
+  }
+
+  async flush(): Promise<FileSinkState | undefined> {
+    await this.write();
+    if (!this.handle) return undefined;
+    await this.handle.datasync();
+    return { length: this.length };
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await this.flush();
+    } finally {
+      await this.handle?.close();
+      this.handle = undefined;
+    }
+  }
+
+  private async write(): Promise<void> {
+    if (this.buffer.length === 0) return;
+    const data = Buffer.from(this.buffer.join(''), 'utf8');
+    this.buffer = [];
+    this.buffered = 0;
+    if (!this.handle) {
+      await new Promise<void>((resolve, reject) => process.stdout.write(data, (err) => (err ? reject(err) : resolve())));
+      return;
+    }
+    // O_APPEND writes land at the end; the loop covers short writes.
+    let done = 0;
+    while (done < data.length) done += (await this.handle.write(data, done, data.length - done)).bytesWritten;
+    this.length += data.length;
+  }
+}

@@ -1,0 +1,195 @@
+import type { ConnectorRecord, ConnectorStatusRecord, RuntimeState } from '../catalog/types.js';
+import type { ConfigMap } from '../connectors/api.js';
+import { frameworkField } from '../connectors/framework.js';
+import { listValue, valueOf, type ConnectorDefinition, type Guarantee } from '../connectors/schema.js';
+import type { Log, SinkPosition } from '../platform/log.js';
+import { canonicalJson } from './canonical-json.js';
+import type { Logger } from './logger.js';
+import type { RetryPolicy } from './retry.js';
+import { SinkRunner } from './sink-runner.js';
+import { SourceRunner } from './source-runner.js';
+import { describeError, TaskStatus } from './task-status.js';
+
+export interface WorkerDeps {
+  log: Log;
+  logger: Logger;
+  workerId: string;
+  /** Called on every state change so the runtime can persist status promptly. */
+  onStatusChange: () => void;
+  onAppended: (positions: { topic: string; partition: number; offset: number }[]) => void;
+  onSinkCommitted: (connector: string, positions: readonly SinkPosition[]) => void;
+}
+
+interface RunningTask {
+  status: TaskStatus;
+  runner: SourceRunner | SinkRunner;
+  done: Promise<void>;
+}
+
+const SINK_MAX_BATCH = 2_000;
+
+/** What makes a running connector stale: any config change or a RESTART. */
+export function workerKey(r: ConnectorRecord): string {
+  return `${r.id}:${r.version}:${r.restartGeneration}`;
+}
+
+/** Runs one connector: splits it into tasks, runs each, and reports a Kafka Connect style status. */
+export class ConnectorWorker {
+  readonly key: string;
+  private state: RuntimeState = 'UNASSIGNED';
+  private trace: string | undefined;
+  private tasks: RunningTask[] = [];
+  private abort = new AbortController();
+  private readonly logger: Logger;
+  /** Topics this connector has written to (sources), kept across restarts. */
+  private readonly topics: Set<string>;
+
+  constructor(
+    readonly record: ConnectorRecord,
+    private readonly def: ConnectorDefinition,
+    private readonly deps: WorkerDeps,
+    /** Counters carried over from the previous run of this connector, so totals survive restarts. */
+    private readonly previous: ConnectorStatusRecord | undefined,
+  ) {
+    this.key = workerKey(record);
+    this.logger = deps.logger.child(record.name);
+    this.topics = new Set(previous?.topics ?? []);
+  }
+
+  get config(): ConfigMap {
+    return this.record.config;
+  }
+
+  get guarantee(): Guarantee {
+    return (valueOf(this.config, frameworkField.processingGuarantees) ?? 'ATLEAST_ONCE').toUpperCase() as Guarantee;
+  }
+
+  private get retry(): RetryPolicy {
+    return {
+      timeoutMs: Number(valueOf(this.config, frameworkField.retryTimeout) ?? 0),
+      maxDelayMs: Number(valueOf(this.config, frameworkField.retryDelayMax) ?? 60_000),
+    };
+  }
+
+  /** Start all tasks; returns once they are launched (each task starts, with retries, on its own). */
+  async start(): Promise<void> {
+    this.abort = new AbortController();
+    try {
+      const runtime = await this.def.load?.();
+      if (!runtime) throw new Error(`connector ${this.def.className} cannot run in this Sluice (no runtime)`);
+      const maxTasks = Number(valueOf(this.config, frameworkField.tasksMax) ?? 1);
+      const configs = runtime.taskConfigs ? await runtime.taskConfigs(this.config, maxTasks) : [this.config];
+      const offsets = this.def.kind === 'source' ? await this.loadSourceOffsets() : new Map();
+      this.tasks = configs.map((config, taskId) => this.launch(runtime, config, taskId, configs.length, offsets));
+      this.setState('RUNNING');
+    } catch (err) {
+      this.logger.error(`cannot start: ${describeError(err)}`);
+      this.setState('FAILED', describeError(err));
+    }
+  }
+
+  /** Stop polling, let in-flight batches finish (flush, commit), stop the tasks. */
+  async stop(finalState: RuntimeState = 'UNASSIGNED'): Promise<void> {
+    this.abort.abort();
+    await Promise.all(this.tasks.map((t) => t.done));
+    for (const t of this.tasks) if (t.status.state !== 'FAILED') t.status.set(finalState === 'PAUSED' ? 'PAUSED' : 'UNASSIGNED');
+    if (this.state !== 'FAILED' || finalState === 'PAUSED') this.setState(finalState);
+  }
+
+  markPaused(): void {
+    this.setState('PAUSED');
+  }
+
+  /** Every source task found nothing new at its last poll and every sink task has committed all there is. */
+  async isIdle(): Promise<boolean> {
+    for (const t of this.tasks) {
+      if (t.status.state === 'FAILED') continue;
+      const idle = t.runner instanceof SourceRunner ? t.runner.isIdle : await t.runner.isCaughtUp();
+      if (!idle) return false;
+    }
+    return true;
+  }
+
+  get failed(): boolean {
+    return this.state === 'FAILED' || this.tasks.some((t) => t.status.state === 'FAILED');
+  }
+
+  status(): ConnectorStatusRecord {
+    const tasks = this.tasks.map((t) => t.status.record());
+    const base = this.previous?.tasks ?? [];
+    // Counters keep growing across restarts: add what earlier runs of the same task id counted.
+    for (const t of tasks) {
+      const before = base.find((b) => b.id === t.id);
+      if (before) {
+        t.recordsIn += before.recordsIn;
+        t.recordsOut += before.recordsOut;
+        t.errors += before.errors;
+      }
+    }
+    const lastError = this.tasks.map((t) => t.status.lastError).filter((e) => e !== undefined).sort((a, b) => (a.at < b.at ? 1 : -1))[0] ?? this.previous?.lastError;
+    const record: ConnectorStatusRecord = { state: this.summaryState(), workerId: this.deps.workerId, tasks, updatedAt: new Date().toISOString() };
+    if (this.trace !== undefined) record.trace = this.trace;
+    if (lastError) record.lastError = lastError;
+    if (this.topics.size > 0) record.topics = [...this.topics].sort();
+    return record;
+  }
+
+  /** Kafka Connect keeps a connector RUNNING while its tasks fail; a connector all of whose tasks failed is FAILED. */
+  private summaryState(): RuntimeState {
+    if (this.state === 'RUNNING' && this.tasks.length > 0 && this.tasks.every((t) => t.status.state === 'FAILED')) return 'FAILED';
+    return this.state;
+  }
+
+  private setState(state: RuntimeState, trace?: string): void {
+    this.state = state;
+    this.trace = trace;
+    this.deps.onStatusChange();
+  }
+
+  private async loadSourceOffsets(): Promise<Map<string, Record<string, unknown> | null>> {
+    const offsets = await this.deps.log.listSourceOffsets(this.record.name);
+    return new Map(offsets.map((o) => [canonicalJson(o.partition), o.offset]));
+  }
+
+  private launch(
+    runtime: NonNullable<Awaited<ReturnType<NonNullable<ConnectorDefinition['load']>>>>,
+    config: ConfigMap,
+    taskId: number,
+    taskCount: number,
+    offsets: ReadonlyMap<string, Record<string, unknown> | null>,
+  ): RunningTask {
+    const status = new TaskStatus(taskId, () => this.deps.onStatusChange());
+    const logger = this.logger.child(String(taskId));
+    const common = { connector: this.record.name, taskId, config, guarantee: this.guarantee, log: this.deps.log, status, logger, retry: this.retry };
+    let runner: SourceRunner | SinkRunner;
+    if (this.def.kind === 'source') {
+      const task = runtime.createSourceTask?.(config);
+      if (!task) throw new Error(`${this.def.className} has no source task`);
+      runner = new SourceRunner({
+        ...common,
+        task,
+        offsets,
+        onAppended: (positions) => {
+          const before = this.topics.size;
+          for (const p of positions) this.topics.add(p.topic);
+          if (this.topics.size !== before) this.deps.onStatusChange();
+          this.deps.onAppended(positions);
+        },
+      });
+    } else {
+      const task = runtime.createSinkTask?.(config);
+      if (!task) throw new Error(`${this.def.className} has no sink task`);
+      const regex = valueOf(config, frameworkField.topicsRegex);
+      runner = new SinkRunner({
+        ...common,
+        task,
+        taskCount,
+        topics: regex ? new RegExp(`^(?:${regex})$`) : listValue(config, frameworkField.topics),
+        maxBatch: SINK_MAX_BATCH,
+        onCommitted: (positions) => this.deps.onSinkCommitted(this.record.name, positions),
+      });
+    }
+    const done = runner.run(this.abort.signal).finally(() => this.deps.onStatusChange());
+    return { status, runner, done };
+  }
+}

@@ -1,0 +1,34 @@
+import { Backoff, sleep } from './backoff.js';
+import { describeError, isRetriable, type TaskStatus } from './task-status.js';
+import type { Logger } from './logger.js';
+
+export interface RetryPolicy {
+  timeoutMs: number;
+  maxDelayMs: number;
+}
+
+/**
+ * Run `fn`; on a retriable error wait with jittered backoff and try again until the policy's budget is spent.
+ * Non-retriable errors, and retriable ones past the budget, are thrown. Returns undefined if stopped.
+ */
+export async function withRetries<T>(
+  what: string,
+  fn: () => Promise<T>,
+  ctx: { policy: RetryPolicy; signal: AbortSignal; status: TaskStatus; logger: Logger },
+): Promise<T | undefined> {
+  const backoff = new Backoff({ timeoutMs: ctx.policy.timeoutMs, maxDelayMs: ctx.policy.maxDelayMs });
+  for (;;) {
+    if (ctx.signal.aborted) return undefined;
+    try {
+      const result = await fn();
+      if (backoff.attempts > 0) ctx.logger.info(`${what} succeeded after ${backoff.attempts} retr${backoff.attempts === 1 ? 'y' : 'ies'}`);
+      return result;
+    } catch (err) {
+      ctx.status.error(err);
+      const delay = isRetriable(err) ? backoff.next() : undefined;
+      if (delay === undefined) throw err;
+      ctx.logger.warn(`${what} failed (retrying in ${delay} ms): ${describeError(err)}`);
+      await sleep(delay, ctx.signal);
+    }
+  }
+}

@@ -1,0 +1,205 @@
+import os from 'node:os';
+import type { Catalog } from '../catalog/catalog.js';
+import type { ConnectorRecord, ConnectorStatusRecord } from '../catalog/types.js';
+import type { ConnectorRegistry } from '../connectors/registry.js';
+import type { Log, SinkPosition, SourceOffset, TopicInfo } from '../platform/log.js';
+import { ConnectorWorker, workerKey } from './connector-worker.js';
+import type { Logger } from './logger.js';
+import { describeError } from './task-status.js';
+
+export interface RuntimeOptions {
+  catalog: Catalog;
+  log: Log;
+  registry: ConnectorRegistry;
+  logger: Logger;
+  workerId?: string;
+  /** How often caches refresh, status counters persist and retention runs. */
+  tickMs?: number;
+}
+
+/** What the engine may ask of a running runtime, synchronously (answers come from caches refreshed each tick). */
+export interface RuntimeView {
+  status(record: ConnectorRecord): ConnectorStatusRecord | undefined;
+  topics(): readonly TopicInfo[];
+  sourceOffsets(connector: string): readonly SourceOffset[];
+  sinkPositions(connector: string): readonly SinkPosition[];
+  /** Ask the runtime to act on the catalog now (after a statement changed it). */
+  reconcile(): void;
+  /** Forget a connector's committed offsets (it must be paused: the caller checks). */
+  resetOffsets(connector: string): Promise<void>;
+  readonly log: Log;
+}
+
+export type IdleOutcome = 'idle' | 'failed' | 'stopped';
+
+/**
+ * The scheduler: keeps what runs equal to what the catalog says should run. Catalog changes arrive through
+ * reconcile() (called by the engine after each statement) and a periodic tick; all changes are applied one at
+ * a time, in order, so a quick PAUSE/RESUME/ALTER sequence ends in the state of the last statement.
+ */
+export class Runtime implements RuntimeView {
+  readonly log: Log;
+  private readonly workers = new Map<number, ConnectorWorker>();
+  private queue: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private topicCache: TopicInfo[] = [];
+  private offsetCache = new Map<string, SourceOffset[]>();
+  private positionCache = new Map<string, SinkPosition[]>();
+  private statusDirty = new Set<number>();
+  private readonly workerId: string;
+
+  constructor(private readonly o: RuntimeOptions) {
+    this.log = o.log;
+    this.workerId = o.workerId ?? `${os.hostname()}:${process.pid}`;
+  }
+
+  async start(): Promise<void> {
+    await this.refreshCaches();
+    this.reconcile();
+    await this.queue;
+    this.timer = setInterval(() => void this.tick(), this.o.tickMs ?? 500);
+    this.timer.unref();
+  }
+
+  reconcile(): void {
+    if (this.stopped) return;
+    this.queue = this.queue.then(() => this.apply()).catch((err) => this.o.logger.error(`scheduler: ${describeError(err)}`));
+  }
+
+  /** SIGINT/SIGTERM: stop polling, let batches finish, flush, commit, persist status. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.queue;
+    await Promise.all([...this.workers.values()].map((w) => w.stop()));
+    this.persistStatus(true);
+    this.workers.clear();
+  }
+
+  status(record: ConnectorRecord): ConnectorStatusRecord | undefined {
+    const w = this.workers.get(record.id);
+    return w ? w.status() : this.o.catalog.getStatus(record.id);
+  }
+
+  topics(): readonly TopicInfo[] {
+    return this.topicCache;
+  }
+
+  sourceOffsets(connector: string): readonly SourceOffset[] {
+    return this.offsetCache.get(connector) ?? [];
+  }
+
+  sinkPositions(connector: string): readonly SinkPosition[] {
+    return this.positionCache.get(connector) ?? [];
+  }
+
+  async resetOffsets(connector: string): Promise<void> {
+    const run = this.queue.then(async () => {
+      await this.log.resetOffsets(connector);
+      this.offsetCache.delete(connector);
+      this.positionCache.delete(connector);
+    });
+    this.queue = run.catch(() => undefined);
+    await run;
+  }
+
+  /**
+   * Resolves when every running connector is idle (sources found nothing new, sinks committed everything), or
+   * as soon as any connector fails. Two consecutive idle observations are required, so a record handed from a
+   * source to a sink between two checks is not missed.
+   */
+  async untilIdle(signal?: AbortSignal): Promise<IdleOutcome> {
+    let idleChecks = 0;
+    for (;;) {
+      if (signal?.aborted || this.stopped) return 'stopped';
+      await this.queue;
+      const running = [...this.workers.values()].filter((w) => w.record.desiredState === 'RUNNING');
+      if (running.some((w) => w.failed)) return 'failed';
+      const idle = (await Promise.all(running.map((w) => w.isIdle()))).every(Boolean);
+      idleChecks = idle ? idleChecks + 1 : 0;
+      if (idleChecks >= 2) return 'idle';
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private async apply(): Promise<void> {
+    if (this.stopped) return;
+    const live = this.o.catalog.listConnectors();
+    const liveIds = new Set(live.map((r) => r.id));
+    for (const [id, w] of this.workers) {
+      if (!liveIds.has(id)) {
+        await w.stop();
+        this.workers.delete(id);
+        this.o.logger.info(`stopped dropped connector ${w.record.name}`);
+      }
+    }
+    for (const record of live) {
+      const current = this.workers.get(record.id);
+      const def = this.o.registry.resolve(record.className);
+      if (!def) continue;
+      const stale = current !== undefined && current.key !== workerKey(record);
+      if (current && !stale && current.record.desiredState === record.desiredState) continue;
+      if (current) await current.stop(record.desiredState === 'PAUSED' ? 'PAUSED' : 'UNASSIGNED');
+      const worker = new ConnectorWorker(record, def, this.deps(record.id), current?.status() ?? this.o.catalog.getStatus(record.id));
+      this.workers.set(record.id, worker);
+      if (record.desiredState === 'PAUSED') worker.markPaused();
+      else await worker.start();
+    }
+    this.persistStatus(true);
+  }
+
+  private deps(connectorId: number) {
+    return {
+      log: this.log,
+      logger: this.o.logger,
+      workerId: this.workerId,
+      onStatusChange: () => {
+        this.statusDirty.add(connectorId);
+        // State changes are persisted at once (a FAILED must survive a crash right after it); counters each tick.
+        queueMicrotask(() => this.persistStatus(false));
+      },
+      onAppended: () => undefined,
+      onSinkCommitted: (connector: string, positions: readonly SinkPosition[]) => {
+        const merged = new Map((this.positionCache.get(connector) ?? []).map((p) => [`${p.topic}\u0000${p.partition}`, p]));
+        for (const p of positions) merged.set(`${p.topic}\u0000${p.partition}`, p);
+        this.positionCache.set(connector, [...merged.values()]);
+      },
+    };
+  }
+
+  private persistStatus(all: boolean): void {
+    const ids = all ? [...this.workers.keys()] : [...this.statusDirty];
+    this.statusDirty.clear();
+    for (const id of ids) {
+      const w = this.workers.get(id);
+      if (!w) continue;
+      try {
+        if (this.o.catalog.getConnector(w.record.name)?.id === id) this.o.catalog.saveStatus(id, w.status());
+      } catch (err) {
+        this.o.logger.warn(`cannot save status of ${w.record.name}: ${describeError(err)}`);
+      }
+    }
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped) return;
+    this.reconcile();
+    try {
+      await this.refreshCaches();
+      await this.log.enforceRetention();
+    } catch (err) {
+      this.o.logger.warn(`runtime tick: ${describeError(err)}`);
+    }
+    this.persistStatus(true);
+  }
+
+  private async refreshCaches(): Promise<void> {
+    this.topicCache = await this.log.listTopics();
+    for (const c of this.o.catalog.listConnectors()) {
+      if (c.type === 'SOURCE') this.offsetCache.set(c.name, await this.log.listSourceOffsets(c.name));
+      else this.positionCache.set(c.name, (await this.log.readSinkCommit(c.name)).positions);
+    }
+  }
+}

@@ -1,0 +1,179 @@
+import type { SinkRecord, SinkTask } from '../connectors/api.js';
+import type { Guarantee } from '../connectors/schema.js';
+import type { Log, SinkPosition, TopicPartition } from '../platform/log.js';
+import type { Logger } from './logger.js';
+import { withRetries, type RetryPolicy } from './retry.js';
+import { describeError, type TaskStatus } from './task-status.js';
+
+export interface SinkRunnerOptions {
+  connector: string;
+  taskId: number;
+  taskCount: number;
+  config: Readonly<Record<string, string>>;
+  guarantee: Guarantee;
+  task: SinkTask;
+  log: Log;
+  status: TaskStatus;
+  logger: Logger;
+  retry: RetryPolicy;
+  /** Topics to consume: a fixed list, or a pattern matched against the log's topics as they appear. */
+  topics: readonly string[] | RegExp;
+  maxBatch: number;
+  onCommitted: (positions: readonly SinkPosition[]) => void;
+}
+
+const WAIT_MS = 500;
+const key = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
+
+/**
+ * read → put → flush → commit, for one sink task. As for sources, the order is the guarantee:
+ *  - ATMOST_ONCE: the new positions are committed before the records are written;
+ *  - ATLEAST_ONCE: records are written and flushed (durable), then positions are committed;
+ *  - EFFECTIVELY_ONCE: as at-least-once, but the sink's state after the flush (e.g. its file length) is committed
+ *    atomically with the positions, and on restart the sink restores its output to that state.
+ */
+export class SinkRunner {
+  private readonly positions = new Map<string, SinkPosition>();
+  private started = false;
+
+  constructor(private readonly o: SinkRunnerOptions) {}
+
+  async run(signal: AbortSignal): Promise<void> {
+    const { task, status, logger, log, connector } = this.o;
+    const ctx = { policy: this.o.retry, signal, status, logger };
+    try {
+      const commit = await log.readSinkCommit(connector);
+      for (const p of commit.positions) this.positions.set(key(p), { ...p });
+      this.committedState = commit.state;
+      this.signal = signal;
+      const started = await withRetries('start', async () => (await this.startTask(), true), ctx);
+      if (!started) return;
+      this.started = true;
+      status.set('RUNNING');
+      while (!signal.aborted) {
+        const assigned = await this.assignment();
+        const batch = await this.readBatch(assigned);
+        if (batch.length === 0) {
+          await log.waitForData(assigned.map((tp) => this.position(tp)), WAIT_MS, signal);
+          continue;
+        }
+        status.recordsIn += batch.length;
+        const next = this.advanced(batch);
+        const done = await withRetries('write', () => this.deliver(batch, next), ctx);
+        if (done === undefined) break;
+        for (const p of next) this.positions.set(key(p), p);
+        status.recordsOut += batch.length;
+        this.o.onCommitted(next);
+      }
+    } catch (err) {
+      status.error(err);
+      status.set('FAILED', describeError(err));
+      logger.error(`task failed: ${describeError(err)}`);
+    } finally {
+      try {
+        await task.stop();
+      } catch (err) {
+        logger.warn(`stopping the task failed: ${describeError(err)}`);
+      }
+    }
+  }
+
+  private committedState: unknown;
+  private signal: AbortSignal = new AbortController().signal;
+  /** A write failed part-way: under effectively-once the sink must be put back to its committed state first. */
+  private mustRestore = false;
+
+  private async startTask(): Promise<void> {
+    await this.o.task.start({
+      connector: this.o.connector,
+      taskId: this.o.taskId,
+      config: this.o.config,
+      guarantee: this.o.guarantee,
+      committedState: this.o.guarantee === 'EFFECTIVELY_ONCE' ? this.committedState : undefined,
+      logger: this.o.logger,
+      signal: this.signal,
+    });
+  }
+
+  /**
+   * Everything this task is assigned is committed up to the log's current end. Asked of the log itself, not of
+   * the last loop iteration, so a topic that appeared (or grew) since then is not missed.
+   */
+  async isCaughtUp(): Promise<boolean> {
+    if (!this.started) return false;
+    for (const tp of await this.assignment()) {
+      const info = await this.o.log.describeTopic(tp.topic);
+      const end = info?.offsets.find((o) => o.partition === tp.partition)?.end ?? 0;
+      if (this.position(tp).offset < end) return false;
+    }
+    return true;
+  }
+
+  committedPositions(): SinkPosition[] {
+    return [...this.positions.values()];
+  }
+
+  private position(tp: TopicPartition): SinkPosition {
+    return this.positions.get(key(tp)) ?? { ...tp, offset: 0 };
+  }
+
+  /** This task's share of the subscribed partitions: partition i of the sorted list goes to task i mod n. */
+  private async assignment(): Promise<TopicPartition[]> {
+    const topics = await this.o.log.listTopics();
+    const wanted = this.o.topics;
+    const chosen = topics.filter((t) => (wanted instanceof RegExp ? wanted.test(t.name) : wanted.includes(t.name)));
+    const all = chosen
+      .flatMap((t) => Array.from({ length: t.partitions }, (_, partition) => ({ topic: t.name, partition })))
+      .sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+    return all.filter((_, i) => i % this.o.taskCount === this.o.taskId);
+  }
+
+  private async readBatch(assigned: readonly TopicPartition[]): Promise<SinkRecord[]> {
+    const out: SinkRecord[] = [];
+    for (const tp of assigned) {
+      const room = this.o.maxBatch - out.length;
+      if (room <= 0) break;
+      const records = await this.o.log.read(tp, this.position(tp).offset, room);
+      for (const r of records) out.push({ ...r });
+    }
+    return out;
+  }
+
+  private advanced(batch: readonly SinkRecord[]): SinkPosition[] {
+    const next = new Map<string, SinkPosition>();
+    for (const r of batch) next.set(key(r), { topic: r.topic, partition: r.partition, offset: r.offset + 1 });
+    return [...next.values()];
+  }
+
+  private async deliver(batch: readonly SinkRecord[], next: readonly SinkPosition[]): Promise<true> {
+    const { log, task, connector } = this.o;
+    const all = () => {
+      const merged = new Map(this.positions);
+      for (const p of next) merged.set(key(p), p);
+      return [...merged.values()];
+    };
+    if (this.o.guarantee === 'ATMOST_ONCE') {
+      await log.commitSink(connector, { positions: all() });
+      await task.put(batch);
+      await task.flush();
+      return true;
+    }
+    const exactly = this.o.guarantee === 'EFFECTIVELY_ONCE';
+    if (exactly && this.mustRestore) {
+      // Restarting the task hands it the committed state again, undoing whatever the failed attempt wrote.
+      await task.stop();
+      await this.startTask();
+      this.mustRestore = false;
+    }
+    try {
+      await task.put(batch);
+      const state = await task.flush();
+      await log.commitSink(connector, exactly ? { positions: all(), state } : { positions: all() });
+      if (exactly) this.committedState = state;
+      return true;
+    } catch (err) {
+      this.mustRestore = exactly;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import type { RuntimeState, TaskStatusRecord } from '../catalog/types.js';
+
+/** Live counters and state of one task; the connector worker persists them. */
+export class TaskStatus {
+  state: RuntimeState = 'UNASSIGNED';
+  trace: string | undefined;
+  recordsIn = 0;
+  recordsOut = 0;
+  errors = 0;
+  lastError: { message: string; at: string } | undefined;
+
+  constructor(
+    readonly id: number,
+    private readonly onChange: () => void,
+  ) {}
+
+  set(state: RuntimeState, trace?: string): void {
+    if (this.state === state && this.trace === trace) return;
+    this.state = state;
+    this.trace = trace;
+    this.onChange();
+  }
+
+  error(err: unknown): void {
+    this.errors += 1;
+    this.lastError = { message: describeError(err), at: new Date().toISOString() };
+  }
+
+  record(): TaskStatusRecord {
+    const r: TaskStatusRecord = { id: this.id, state: this.state, recordsIn: this.recordsIn, recordsOut: this.recordsOut, errors: this.errors };
+    if (this.trace !== undefined) r.trace = this.trace;
+    return r;
+  }
+}
+
+export function isRetriable(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { retriable?: unknown }).retriable === true;
+}
+
+/** One line for status and logs: the error's class and message, then its causes (no stack frames: users read this). */
+export function describeError(err: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = err;
+  for (let depth = 0; e !== undefined && e !== null && depth < 5; depth += 1) {
+    if (e instanceof Error) {
+      const code = (e as { code?: unknown }).code;
+      parts.push(`${e.name}${typeof code === 'string' ? ` ${code}` : ''}: ${e.message}`);
+      e = e.cause;
+    } else {
+      parts.push(String(e));
+      break;
+    }
+  }
+  return parts.join(' — caused by ');
+}
