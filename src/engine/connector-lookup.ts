@@ -26,7 +26,7 @@ export function connectorStatus(ctx: ExecContext, record: ConnectorRecord): Conn
 
 /**
  * The state as ksqlDB's SHOW CONNECTORS summarises it: "RUNNING (1/2 tasks RUNNING)", "WARNING (0/2 tasks
- * RUNNING)" when a running connector has tasks but none runs, otherwise the connector state. A paused connector
+ * RUNNING)" when none of its tasks runs and some failed, otherwise the connector state. A paused connector
  * is PAUSED and one never run yet UNASSIGNED (Kafka Connect's word for "not running on any worker").
  */
 export function displayedState(ctx: ExecContext, record: ConnectorRecord): string {
@@ -35,5 +35,7 @@ export function displayedState(ctx: ExecContext, record: ConnectorRecord): strin
   if (!status) return 'UNASSIGNED';
   if (status.state !== 'RUNNING' || status.tasks.length === 0) return status.state;
   const running = status.tasks.filter((t) => t.state === 'RUNNING').length;
-  return `${running === 0 ? 'WARNING' : 'RUNNING'} (${running}/${status.tasks.length} tasks RUNNING)`;
+  // WARNING means something is wrong: tasks that are still starting (UNASSIGNED) are not a warning.
+  const failing = status.tasks.some((t) => t.state === 'FAILED');
+  return `${running === 0 && failing ? 'WARNING' : 'RUNNING'} (${running}/${status.tasks.length} tasks RUNNING)`;
 }

@@ -50,6 +50,7 @@ export interface TopicConfig {
 
 /** A source connector's position in its own source system, stored by the runtime (opaque to the log). */
 export interface SourceOffset {
+  /** Identifies the row: compared as canonical JSON, so the order of its keys does not matter. */
   partition: Record<string, unknown>;
   offset: Record<string, unknown> | null;
 }
@@ -84,12 +85,22 @@ export interface Log {
   commitSourceOffsets(connector: string, offsets: readonly SourceOffset[]): Promise<void>;
   /** Every committed source offset of a connector. */
   listSourceOffsets(connector: string): Promise<SourceOffset[]>;
-  /** Read up to `max` records of one partition from `offset` (inclusive); [] when there is nothing yet. */
+  /**
+   * Read up to `max` records of one partition from `offset` (inclusive); [] when there is nothing yet (also for a
+   * topic that does not exist yet). An offset already removed by retention reads from the first retained record.
+   */
   read(tp: TopicPartition, offset: number, max: number): Promise<LogRecord[]>;
-  /** Resolves when any of the partitions may have records at or after the given offsets, or after `timeoutMs`. */
+  /**
+   * Resolves when any of the partitions may have records at or after the given offsets, or after `timeoutMs`.
+   * Also resolves (never rejects) when `signal` aborts; callers re-check `signal.aborted` and re-read.
+   */
   waitForData(positions: readonly SinkPosition[], timeoutMs: number, signal?: AbortSignal): Promise<void>;
   /** Committed positions and state of a sink connector (its consumer group). */
   readSinkCommit(connector: string): Promise<SinkCommit>;
+  /**
+   * Atomically: each given position replaces that partition's committed one (partitions not given keep theirs),
+   * and `state` replaces the previous state (undefined removes it).
+   */
   commitSink(connector: string, commit: SinkCommit): Promise<void>;
   /** Forget every committed source offset and sink position of a connector (RESET OFFSETS). */
   resetOffsets(connector: string): Promise<void>;

@@ -3,7 +3,7 @@ import type { ConfigMap } from '../connectors/api.js';
 import { frameworkField } from '../connectors/framework.js';
 import { listValue, valueOf, type ConnectorDefinition, type Guarantee } from '../connectors/schema.js';
 import type { Log, SinkPosition } from '../platform/log.js';
-import { canonicalJson } from './canonical-json.js';
+import { partitionKey } from '../platform/canonical-json.js';
 import type { Logger } from './logger.js';
 import type { RetryPolicy } from './retry.js';
 import { SinkRunner } from './sink-runner.js';
@@ -148,7 +148,7 @@ export class ConnectorWorker {
 
   private async loadSourceOffsets(): Promise<Map<string, Record<string, unknown> | null>> {
     const offsets = await this.deps.log.listSourceOffsets(this.record.name);
-    return new Map(offsets.map((o) => [canonicalJson(o.partition), o.offset]));
+    return new Map(offsets.map((o) => [partitionKey(o.partition), o.offset]));
   }
 
   private launch(

@@ -2,7 +2,7 @@ import type { SourceRecord, SourceTask } from '../connectors/api.js';
 import type { Guarantee } from '../connectors/schema.js';
 import type { Log, ProducerRecord, SourceOffset } from '../platform/log.js';
 import { sleep } from './backoff.js';
-import { canonicalJson } from './canonical-json.js';
+import { partitionKey } from '../platform/canonical-json.js';
 import type { Logger } from './logger.js';
 import { withRetries, type RetryPolicy } from './retry.js';
 import { describeError, type TaskStatus } from './task-status.js';
@@ -30,7 +30,7 @@ export function offsetsToCommit(records: readonly SourceRecord[]): SourceOffset[
   const latest = new Map<string, SourceOffset>();
   for (const r of records) {
     if (r.sourceOffset === null) continue;
-    latest.set(canonicalJson(r.sourcePartition), { partition: r.sourcePartition, offset: r.sourceOffset });
+    latest.set(partitionKey(r.sourcePartition), { partition: r.sourcePartition, offset: r.sourceOffset });
   }
   return [...latest.values()];
 }
@@ -59,7 +59,7 @@ export class SourceRunner {
             connector: this.o.connector,
             taskId: this.o.taskId,
             config: this.o.config,
-            offset: (partition) => this.o.offsets.get(canonicalJson(partition)),
+            offset: (partition) => this.o.offsets.get(partitionKey(partition)),
             logger,
             signal,
           });

@@ -340,7 +340,7 @@ describe('EmbeddedLog (in memory)', () => {
       await log.append([rec('w', 1)]);
       const t0 = Date.now();
       await log.waitForData([{ ...tp, offset: 0 }], 10_000);
-      expect(Date.now() - t0).toBeLessThan(50);
+      expect(Date.now() - t0).toBeLessThan(500);
     });
 
     it('wakes on an append in this process without waiting for a poll', async () => {
@@ -394,7 +394,7 @@ describe('EmbeddedLog (in memory)', () => {
       expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
       const t1 = Date.now();
       await log.waitForData([{ ...tp, offset: 0 }], 10_000, controller.signal);
-      expect(Date.now() - t1).toBeLessThan(50);
+      expect(Date.now() - t1).toBeLessThan(500);
     });
 
     it('resolves pending waits on close', async () => {
@@ -411,7 +411,7 @@ describe('EmbeddedLog (in memory)', () => {
     it('returns at once for a zero timeout', async () => {
       const t0 = Date.now();
       await log.waitForData([{ ...tp, offset: 0 }], 0);
-      expect(Date.now() - t0).toBeLessThan(50);
+      expect(Date.now() - t0).toBeLessThan(500);
     });
   });
 
@@ -475,12 +475,21 @@ describe('EmbeddedLog (data dir)', () => {
     await writer.close();
   });
 
-  it('read-only: reads, refuses every write, and an absent log reads as empty', async () => {
-    const empty = EmbeddedLog.open(dirs.dataDir, { readonly: true });
-    expect(await empty.listTopics()).toEqual([]);
+  it('read-only before the log exists: reads as empty, creates nothing, and sees the log once it is written', async () => {
+    const early = EmbeddedLog.open(dirs.dataDir, { readonly: true });
+    expect(await early.listTopics()).toEqual([]);
+    expect(await early.read({ topic: 't', partition: 0 }, 0, 10)).toEqual([]);
     expect(fs.existsSync(dirs.dataDir)).toBe(false);
-    await empty.close();
+    const writer = EmbeddedLog.open(dirs.dataDir);
+    setTimeout(() => void writer.append([rec('t', 'first')]), 30);
+    await early.waitForData([{ topic: 't', partition: 0, offset: 0 }], 10_000);
+    expect((await early.read({ topic: 't', partition: 0 }, 0, 10)).map((r) => r.value)).toEqual(['first']);
+    expect((await early.listTopics()).map((t) => t.name)).toEqual(['t']);
+    await early.close();
+    await writer.close();
+  });
 
+  it('read-only: reads and refuses every write', async () => {
     const writer = EmbeddedLog.open(dirs.dataDir);
     await writer.append([rec('t', 1)]);
     const ro = EmbeddedLog.open(dirs.dataDir, { readonly: true });

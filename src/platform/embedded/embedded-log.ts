@@ -102,13 +102,16 @@ export class EmbeddedLog implements Log {
   /** Wake-ups of pending waitForData calls, run by close(). */
   private readonly waiters = new Set<() => void>();
   private closed = false;
+  private db: Database.Database;
+  /**
+   * Read-only and the log did not exist yet: an empty in-memory stand-in is used until the file appears (checked
+   * on every call), so a PRINT started before the first write still sees it.
+   */
+  private pendingFile: string | undefined;
 
-  private constructor(
-    private readonly db: Database.Database,
-    file: string | undefined,
-    readonly_: boolean,
-    opts: EmbeddedLogOptions,
-  ) {
+  private constructor(db: Database.Database | undefined, file: string | undefined, readonly_: boolean, opts: EmbeddedLogOptions) {
+    this.db = db ?? memoryDb();
+    this.pendingFile = db ? undefined : file;
     this.file = file;
     this.isReadonly = readonly_;
     this.channel = file ?? `:memory:#${++memoryLogs}`;
@@ -118,6 +121,19 @@ export class EmbeddedLog implements Log {
     this.pollIntervalMs = poll;
   }
 
+  /** Swaps the stand-in of a read-only log for the real file once it exists (and is migrated). */
+  private attach(): void {
+    if (this.pendingFile === undefined) return;
+    const db = openReadonly(this.pendingFile);
+    if (!db) return;
+    this.db.close();
+    this.db = db;
+    this.pendingFile = undefined;
+    this.statements.clear();
+    this.tableStatements.clear();
+    this.topics.clear();
+  }
+
   /** Opens (creating if needed) `DATA_DIR/log.db`: the dir 0700, the file 0600, as the catalog. */
   static open(dataDir: string, opts: EmbeddedLogOptions = {}): EmbeddedLog {
     const dir = path.resolve(dataDir);
@@ -125,6 +141,7 @@ export class EmbeddedLog implements Log {
     let db: Database.Database | undefined;
     try {
       if (opts.readonly) {
+        // undefined: no log yet (see pendingFile).
         db = openReadonly(file);
       } else {
         ensureDataDir(dir);
@@ -175,6 +192,7 @@ export class EmbeddedLog implements Log {
     commit?: { connector: string; sourceOffsets: readonly SourceOffset[] },
   ): Promise<(TopicPartition & { offset: number })[]> {
     if (commit) assertConnector(commit.connector);
+    if (records.length === 0 && (!commit || commit.sourceOffsets.length === 0)) return this.guard(() => []);
     const now = Date.now();
     const { positions, ends } = this.write((created) => {
       const touched = new Map<TopicMeta, (PartitionWrite | undefined)[]>();
@@ -304,6 +322,7 @@ export class EmbeddedLog implements Log {
       const poll = setInterval(() => {
         try {
           if (this.closed) return done();
+          this.attach();
           const now = this.dataVersion();
           if (now === version) return;
           version = now;
@@ -613,6 +632,7 @@ export class EmbeddedLog implements Log {
   private guard<T>(fn: () => T): T {
     if (this.closed) throw new SluiceError('CATALOG_ERROR', 'the embedded log is closed');
     try {
+      this.attach();
       return fn();
     } catch (err) {
       throw storageError(err, 'embedded log');
@@ -729,17 +749,17 @@ function memoryDb(): Database.Database {
 }
 
 /**
- * No lock, no writes. A data dir without a log yet (or one still being created) reads as an empty log; it does
- * not notice a log created later (reopen). An older schema must be upgraded by a read-write open first.
+ * No lock, no writes. undefined when there is no log yet (or one still being created: schema version 0). An
+ * older schema must be upgraded by a read-write open first.
  */
-function openReadonly(file: string): Database.Database {
-  if (!fs.existsSync(file)) return memoryDb();
+function openReadonly(file: string): Database.Database | undefined {
+  if (!fs.existsSync(file)) return undefined;
   const db = openCatalogFileReadonly(file);
   try {
     const version = assertNotTooNew(db, file, LOG_MIGRATIONS);
     if (version === LATEST_LOG_SCHEMA_VERSION) return db;
     db.close();
-    if (version === 0) return memoryDb();
+    if (version === 0) return undefined;
     throw new SluiceError(
       'CATALOG_ERROR',
       `the embedded log ${file} has schema version ${version}; this Sluice reads version ${LATEST_LOG_SCHEMA_VERSION}`,

@@ -176,7 +176,7 @@ export async function openPostgres(o: DialectOptions & { target: ServerTarget })
     async describe(sql: string): Promise<FieldInfo[]> {
       return fieldsOf((await query(sql, [], 'describing the query')).fields);
     },
-    async open(stmt: Statement, fetchSize: number): Promise<RowCursor> {
+    async open(stmt: Statement): Promise<RowCursor> {
       if (broken) throw broken;
       const text = stmt.text.reduce((acc, part, i) => `${acc}$${i}${part}`);
       const cursor = client.query(new Cursor(text, stmt.params as unknown[], { rowMode: 'array', types: RAW }));
@@ -200,15 +200,10 @@ export async function openPostgres(o: DialectOptions & { target: ServerTarget })
           if (broken) throw broken;
           const out: Cell[][] = [];
           try {
-            // pg-cursor fetches exactly n rows per round trip (the JDBC fetch size).
-            while (out.length < n) {
-              const rows = await readRaw(Math.max(n - out.length, fetchSize));
-              for (const row of rows) out.push(row.map((v, i) => decode(kinds[i]!, v, zone)));
-              if (rows.length === 0) {
-                done = true;
-                break;
-              }
-            }
+            // One round trip of n rows (the JDBC fetch size); fewer than n means the portal is complete.
+            const rows = await readRaw(n);
+            for (const row of rows) out.push(row.map((v, i) => decode(kinds[i]!, v, zone)));
+            if (rows.length < n) done = true;
           } catch (err) {
             done = true;
             throw classify(err, 'reading rows', where, secrets);

@@ -102,7 +102,7 @@ export async function openSqlite(o: DialectOptions & { target: SqliteTarget }): 
     qualify: (t) => quote(t.name),
     fqn: (t) => t.name,
     async listTables(filter: TableFilter): Promise<TableRef[]> {
-      const types = filter.types.map((t) => t.toLowerCase()).filter((t) => t === 'table' || t === 'view');
+      const types: string[] = filter.types.map((t) => t.toLowerCase()).filter((t) => t === 'table' || t === 'view');
       const rows = db
         .prepare("SELECT name, type FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
         .all() as { name: string; type: string }[];

@@ -1,0 +1,77 @@
+/** Opening a dialect (with connection.attempts / connection.backoff.ms) and discovering the tables to copy. */
+
+import type { Dialect, DialectOptions, TableRef } from './dialect.js';
+import { jdbcField as F } from './index.js';
+import { fatal, isRetriable, retriable } from './errors.js';
+import type { Settings } from './settings.js';
+
+async function openOnce(s: Settings): Promise<Dialect> {
+  const base: Omit<DialectOptions, 'target'> = { user: s.user, password: s.password, zone: s.zone };
+  const t = s.target;
+  // Drivers are imported on demand: a SQLite source never loads pg or mysql2.
+  if (t.kind === 'sqlite') return (await import('./dialects/sqlite.js')).openSqlite({ ...base, target: t });
+  if (t.kind === 'postgresql') return (await import('./dialects/postgres.js')).openPostgres({ ...base, target: t });
+  return (await import('./dialects/mysql.js')).openMysql({ ...base, target: t });
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Tries connection.attempts times, connection.backoff.ms apart, while failures are retriable. */
+export async function connectDialect(s: Settings, signal?: AbortSignal): Promise<Dialect> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openOnce(s);
+    } catch (err) {
+      if (!isRetriable(err) || attempt >= s.attempts || signal?.aborted) {
+        if (isRetriable(err) && s.attempts > 1) throw retriable(`${(err as Error).message} (after ${attempt} attempts)`);
+        throw err;
+      }
+      await sleep(s.backoffMs, signal);
+    }
+  }
+}
+
+/**
+ * The tables a table-mode connector copies: table.types from the catalog (schema.pattern / catalog.pattern
+ * narrow it), then table.whitelist (every entry must exist; matched on the table name or its qualified name) or
+ * table.blacklist. Two selected tables with the same name would share a topic, which is refused.
+ */
+export async function discoverTables(dialect: Dialect, s: Settings): Promise<TableRef[]> {
+  const all = await dialect.listTables({ types: s.tableTypes, schemaPattern: s.schemaPattern, catalogPattern: s.catalogPattern });
+  const matches = (t: TableRef, entry: string) => t.name === entry || dialect.fqn(t) === entry;
+  let selected: TableRef[];
+  if (s.whitelist.length > 0) {
+    for (const entry of s.whitelist) {
+      if (all.some((t) => matches(t, entry))) continue;
+      const near = all.find((t) => t.name.toLowerCase() === entry.toLowerCase() || dialect.fqn(t).toLowerCase() === entry.toLowerCase());
+      const hint = near ? ` (did you mean '${near.name}'? names are case-sensitive)` : '';
+      throw fatal(`table '${entry}' listed in '${F.whitelist.key}' does not exist in ${dialect.description}${hint}`);
+    }
+    selected = all.filter((t) => s.whitelist.some((e) => matches(t, e)));
+  } else {
+    selected = all.filter((t) => !s.blacklist.some((e) => matches(t, e)));
+  }
+  const seen = new Map<string, TableRef>();
+  for (const t of selected) {
+    const other = seen.get(t.name);
+    if (other) {
+      throw fatal(
+        `tables '${dialect.fqn(other)}' and '${dialect.fqn(t)}' would both write topic '${s.topicPrefix}${t.name}'; ` +
+          `narrow the tables with '${F.schemaPattern.key}', '${F.catalogPattern.key}' or '${F.whitelist.key}'`,
+      );
+    }
+    seen.set(t.name, t);
+  }
+  return selected;
+}
