@@ -1,4 +1,4 @@
-import type { ConnectorRecord, ConnectorStatusRecord, RuntimeState } from '../catalog/types.js';
+import type { ConnectorRecord, ConnectorStatusRecord, RuntimeState, TaskStatusRecord } from '../catalog/types.js';
 import type { ConfigMap } from '../connectors/api.js';
 import { frameworkField } from '../connectors/framework.js';
 import { listValue, valueOf, type ConnectorDefinition, type Guarantee } from '../connectors/schema.js';
@@ -115,8 +115,16 @@ export class ConnectorWorker {
   }
 
   status(): ConnectorStatusRecord {
-    const tasks = this.tasks.map((t) => t.status.record());
     const base = this.previous?.tasks ?? [];
+    if (this.tasks.length === 0) {
+      // Nothing runs (paused, or the connector could not start): show the tasks as last seen, with their totals, so
+      // the counters survive PAUSE/RESUME; a task that had failed stays FAILED with its trace.
+      const idle: RuntimeState = this.state === 'PAUSED' ? 'PAUSED' : 'UNASSIGNED';
+      return this.statusRecord(
+        base.map((t) => (t.state === 'FAILED' ? { ...t } : { id: t.id, state: idle, recordsIn: t.recordsIn, recordsOut: t.recordsOut, errors: t.errors })),
+      );
+    }
+    const tasks = this.tasks.map((t) => t.status.record());
     // Counters keep growing across restarts: add what earlier runs of the same task id counted.
     for (const t of tasks) {
       const before = base.find((b) => b.id === t.id);
@@ -126,6 +134,10 @@ export class ConnectorWorker {
         t.errors += before.errors;
       }
     }
+    return this.statusRecord(tasks);
+  }
+
+  private statusRecord(tasks: TaskStatusRecord[]): ConnectorStatusRecord {
     const lastError = this.tasks.map((t) => t.status.lastError).filter((e) => e !== undefined).sort((a, b) => (a.at < b.at ? 1 : -1))[0] ?? this.previous?.lastError;
     const record: ConnectorStatusRecord = { state: this.summaryState(), workerId: this.deps.workerId, tasks, updatedAt: new Date().toISOString() };
     if (this.trace !== undefined) record.trace = this.trace;

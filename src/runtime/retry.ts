@@ -15,10 +15,12 @@ export async function withRetries<T>(
   what: string,
   fn: () => Promise<T>,
   ctx: { policy: RetryPolicy; signal: AbortSignal; status: TaskStatus; logger: Logger },
+  opts: { evenIfStopped?: boolean } = {},
 ): Promise<T | undefined> {
   const backoff = new Backoff({ timeoutMs: ctx.policy.timeoutMs, maxDelayMs: ctx.policy.maxDelayMs });
-  for (;;) {
-    if (ctx.signal.aborted) return undefined;
+  // evenIfStopped: the first attempt happens even after a stop (work already taken on must be finished); retries do not.
+  for (let first = true; ; first = false) {
+    if (ctx.signal.aborted && !(first && opts.evenIfStopped)) return undefined;
     try {
       const result = await fn();
       if (backoff.attempts > 0) ctx.logger.info(`${what} succeeded after ${backoff.attempts} retr${backoff.attempts === 1 ? 'y' : 'ies'}`);

@@ -48,6 +48,10 @@ export class SinkRunner {
       this.signal = signal;
       const started = await withRetries('start', async () => (await this.startTask(), true), ctx);
       if (!started) return;
+      if (this.o.guarantee === 'EFFECTIVELY_ONCE') {
+        const based = await withRetries('commit', async () => (await this.commitBaseline(), true), ctx);
+        if (!based) return;
+      }
       this.started = true;
       status.set('RUNNING');
       while (!signal.aborted) {
@@ -93,6 +97,19 @@ export class SinkRunner {
       logger: this.o.logger,
       signal: this.signal,
     });
+  }
+
+  /**
+   * Effectively-once: commit the state the task started from (what it restored, or the file as found on a first
+   * start) with the current positions, so a crash before the first batch's commit goes back to it. Without this a
+   * first start has no committed state, and a crash between its first flush and commit would leave that batch in
+   * the output to be written a second time.
+   */
+  private async commitBaseline(): Promise<void> {
+    const state = await this.o.task.flush();
+    if (state === undefined) return;
+    await this.o.log.commitSink(this.o.connector, { positions: this.committedPositions(), state });
+    this.committedState = state;
   }
 
   /**

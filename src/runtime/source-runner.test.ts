@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RetriableTaskError } from '../connectors/api.js';
+import type { SourceRecord, SourceTask } from '../connectors/api.js';
 import type { Guarantee } from '../connectors/schema.js';
 import { EmbeddedLog } from '../platform/embedded/index.js';
 import type { Log, ProducerRecord, SourceOffset } from '../platform/log.js';
-import { canonicalJson } from './canonical-json.js';
+import { partitionKey } from '../platform/canonical-json.js';
 import type { RetryPolicy } from './retry.js';
 import { offsetsToCommit, SourceRunner } from './source-runner.js';
 import { TaskStatus } from './task-status.js';
@@ -24,7 +25,7 @@ function embedded(): EmbeddedLog {
 
 /** Runs a source runner (offsets loaded from the log, as the worker does) until its task is idle or failed, then stops it. */
 async function runSource(log: Log, task: NumberedSource, guarantee: Guarantee, retry: RetryPolicy = NO_RETRY) {
-  const offsets = new Map((await log.listSourceOffsets(CONNECTOR)).map((o) => [canonicalJson(o.partition), o.offset]));
+  const offsets = new Map((await log.listSourceOffsets(CONNECTOR)).map((o) => [partitionKey(o.partition), o.offset]));
   const status = new TaskStatus(0, () => undefined);
   const { logger, lines } = captureLogger();
   const runner = new SourceRunner({ connector: CONNECTOR, taskId: 0, config: {}, guarantee, task, log, status, logger, retry, offsets, onAppended: () => undefined });
@@ -136,5 +137,32 @@ describe('source runner guarantees', () => {
     expect(run.status.record()).toMatchObject({ state: 'RUNNING', recordsIn: 12, recordsOut: 12, errors: 0 });
     expect(task.started).toBe(1);
     expect(task.stopped).toBe(1);
+  });
+
+  it('delivers a batch whose poll was under way when the stop came (a source without offsets cannot poll it again)', async () => {
+    const log = embedded();
+    let release: (() => void) | undefined;
+    const polled = new Promise<void>((resolve) => (release = resolve));
+    let polls = 0;
+    // Like stdin: no offsets, and the poll returns its lines only after the stop was requested.
+    const task: SourceTask = {
+      start: async () => undefined,
+      poll: async (): Promise<SourceRecord[]> => {
+        if (++polls > 1) return [];
+        release?.();
+        await new Promise((r) => setTimeout(r, 50));
+        return ['a', 'b'].map((value) => ({ sourcePartition: { filename: '' }, sourceOffset: null, topic: 'stdin', key: null, value }));
+      },
+      stop: async () => undefined,
+    };
+    const status = new TaskStatus(0, () => undefined);
+    const runner = new SourceRunner({ connector: CONNECTOR, taskId: 0, config: {}, guarantee: 'ATLEAST_ONCE', task, log, status, logger: captureLogger().logger, retry: NO_RETRY, offsets: new Map(), onAppended: () => undefined });
+    const ac = new AbortController();
+    const done = runner.run(ac.signal);
+    await polled;
+    ac.abort();
+    await done;
+    expect((await readAll(log, 'stdin')).map((r) => r.value)).toEqual(['a', 'b']);
+    expect(status.record()).toMatchObject({ recordsIn: 2, recordsOut: 2 });
   });
 });

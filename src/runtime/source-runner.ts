@@ -80,9 +80,10 @@ export class SourceRunner {
         }
         this.idle = false;
         status.recordsIn += records.length;
-        // A stop while retrying leaves the batch undelivered, which every guarantee tolerates: its offsets were not
-        // committed (it is polled again), or, at most once, they were (and losing it is allowed).
-        const delivered = await withRetries('write', async () => (await this.deliver(records), true), ctx);
+        // A batch polled is written even if the stop came during the poll (a source without offsets, like stdin,
+        // could never poll it again). A stop while retrying leaves it undelivered, which every guarantee tolerates
+        // for sources with offsets: they were not committed (it is polled again), or, at most once, they were.
+        const delivered = await withRetries('write', async () => (await this.deliver(records), true), ctx, { evenIfStopped: true });
         if (delivered) status.recordsOut += records.length;
       }
     } catch (err) {

@@ -8,6 +8,7 @@ export class TaskStatus {
   recordsOut = 0;
   errors = 0;
   lastError: { message: string; at: string } | undefined;
+  private counted: object | undefined;
 
   constructor(
     readonly id: number,
@@ -22,6 +23,12 @@ export class TaskStatus {
   }
 
   error(err: unknown): void {
+    // The retry helper counts each failure as it happens; the runner's last-resort catch then sees the same error
+    // object again when it gives up, which must not count twice.
+    if (typeof err === 'object' && err !== null) {
+      if (this.counted === err) return;
+      this.counted = err;
+    }
     this.errors += 1;
     this.lastError = { message: describeError(err), at: new Date().toISOString() };
   }

@@ -1,4 +1,5 @@
 import { promises as fsp } from 'node:fs';
+import path from 'node:path';
 import type { SinkRecord, SinkTask, SinkTaskContext } from '../api.js';
 import { valueOf } from '../schema.js';
 import { fileSinkField as F } from './index.js';
@@ -6,6 +7,8 @@ import { fileSinkField as F } from './index.js';
 /** What the file sink commits with its positions under EFFECTIVELY_ONCE. */
 export interface FileSinkState {
   length: number;
+  /** The absolute path the length belongs to; a state of another file (ALTER changed 'file') is not applied. */
+  file?: string;
 }
 
 const WRITE_CHUNK = 64 * 1024;
@@ -49,7 +52,9 @@ export class FileSinkTask implements SinkTask {
     }
     this.length = (await this.handle.stat()).size;
     const committed = ctx.committedState;
-    if (isState(committed)) {
+    if (isState(committed) && committed.file !== undefined && committed.file !== path.resolve(this.path)) {
+      ctx.logger.info(`the committed length is of ${committed.file}, not ${this.path}: appending to ${this.path} as it is`);
+    } else if (isState(committed)) {
       if (this.length > committed.length) {
         ctx.logger.info(`truncating ${this.path} from ${this.length} to the committed ${committed.length} bytes`);
         await this.handle.truncate(committed.length);
@@ -73,7 +78,7 @@ export class FileSinkTask implements SinkTask {
     await this.write();
     if (!this.handle) return undefined;
     await this.handle.datasync();
-    return { length: this.length };
+    return { length: this.length, file: path.resolve(this.path) };
   }
 
   async stop(): Promise<void> {

@@ -33,9 +33,9 @@ export class StdinSourceTask implements SourceTask {
     return lines.map((value) => ({ sourcePartition: { filename: '' }, sourceOffset: null, topic: this.topic, key: null, value }));
   }
 
-  /** Idle once stdin has ended and everything was handed over. */
+  /** Idle once stdin has ended and everything was handed over (lines may have arrived since the last, empty, poll). */
   idle(): boolean {
-    return this.emptyLastPoll && this.ended;
+    return this.emptyLastPoll && this.ended && this.queue.length === 0;
   }
 
   idleWaitMs(): number {

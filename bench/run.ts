@@ -1,0 +1,146 @@
+// `npm run bench`: end-to-end throughput of Sluice beside the raw limit of every stage, measured in the same run.
+//   (a) JDBC bulk source (SQLite) -> embedded log -> file sink, at N/4 and N rows (peak RSS must stay flat)
+//   (b) JDBC incrementing source (PostgreSQL) -> embedded log
+// Usage: npm run bench [-- --rows 1000000]
+import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import Cursor from 'pg-cursor';
+import { rawFileAppend, rawLogAppend, rawSqliteIterate, timedAsync } from './raw.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = path.join(ROOT, 'bin', 'sluice.js');
+const PROBE = path.join(ROOT, 'bench', 'rss-probe.mjs');
+const argRows = process.argv.indexOf('--rows');
+const N = argRows > 0 ? Number(process.argv[argRows + 1]) : 1_000_000;
+const work = mkdtempSync(path.join(os.tmpdir(), 'sluice-bench-'));
+
+const row = (i: number) => ({ id: i, name: `user-${i}`, email: `user${i}@example.com`, created_at: '2026-11-22T02:11:00.000Z', balance: `${i % 10_000}.50` });
+
+function makeSqlite(file: string, rows: number): void {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.exec('CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, email TEXT, created_at TEXT, balance TEXT)');
+  const ins = db.prepare('INSERT INTO users VALUES (@id, @name, @email, @created_at, @balance)');
+  db.transaction(() => {
+    for (let i = 1; i <= rows; i++) ins.run(row(i));
+  })();
+  db.close();
+}
+
+interface Run {
+  seconds: number;
+  rssMiB: number;
+}
+
+/** One `sluice run --until-idle` in a fresh data dir; wall time and peak RSS of that process. */
+function sluice(dir: string, script: string): Run {
+  const rssFile = path.join(dir, 'rss.txt');
+  writeFileSync(path.join(dir, 'bench.sql'), script);
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['--import', PROBE, BIN, 'run', 'bench.sql', '--until-idle', '--data-dir', path.join(dir, `data-${Date.now()}`)], {
+    cwd: dir,
+    env: { ...process.env, SLUICE_BENCH_RSS_FILE: rssFile },
+    encoding: 'utf8',
+  });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`sluice run failed (${r.status}): ${r.stderr}`);
+  return { seconds, rssMiB: Number(readFileSync(rssFile, 'utf8')) / 1024 };
+}
+
+const fmt = (rate: number) => `${(rate / 1e3).toFixed(0).padStart(6)} k rows/s`;
+
+function report(title: string, e2e: number, raws: [string, number][], extra: string[] = []): void {
+  const slowest = raws.reduce((a, b) => (b[1] < a[1] ? b : a));
+  console.log(`\n${title}`);
+  for (const [name, rate] of raws) console.log(`  raw ${name.padEnd(34)} ${fmt(rate)}`);
+  console.log(`  sluice end to end${' '.repeat(21)} ${fmt(e2e)}`);
+  console.log(`  ratio to the slowest raw stage (${slowest[0]}): ${((e2e / slowest[1]) * 100).toFixed(0)} % (target >= 50 %)`);
+  for (const line of extra) console.log(`  ${line}`);
+}
+
+async function benchSqliteToFile(): Promise<void> {
+  const script = (db: string) => `
+    CREATE SOURCE CONNECTOR src WITH ('connector.class'='JdbcSourceConnector', 'connection.url'='jdbc:sqlite:${db}',
+      'mode'='bulk', 'table.whitelist'='users', 'topic.prefix'='bench-', 'batch.max.rows'='10000', 'poll.interval.ms'='3600000');
+    CREATE SINK CONNECTOR out WITH ('connector.class'='FileStreamSink', 'file'='out.jsonl', 'topics'='bench-users');`;
+  const idle = sluice(work, 'SHOW CONNECTORS;');
+  const runs: { rows: number; run: Run }[] = [];
+  for (const rows of [Math.round(N / 4), N]) {
+    const dir = mkdtempSync(path.join(work, `a${rows}-`));
+    const db = path.join(dir, 'bench.db');
+    makeSqlite(db, rows);
+    const run = sluice(dir, script(db));
+    const lines = readFileSync(path.join(dir, 'out.jsonl'), 'utf8').split('\n').length - 1;
+    if (lines !== rows) throw new Error(`file sink wrote ${lines} lines for ${rows} rows`);
+    runs.push({ rows, run });
+    if (rows === N) {
+      const values = Array.from({ length: N }, (_, i) => JSON.stringify(row(i + 1)));
+      const e2e = N / Math.max(0.001, run.seconds - idle.seconds);
+      report(`(a) ${N.toLocaleString()} rows: JDBC bulk source (SQLite) -> embedded log -> file sink`, e2e, [
+        ['better-sqlite3 iterate', rawSqliteIterate(db, 'users')],
+        ['log append (SQLite WAL, FULL)', rawLogAppend(dir, values)],
+        ['file append (64 KiB writes)', rawFileAppend(dir, values)],
+      ], [
+        `wall ${run.seconds.toFixed(2)} s, minus ${idle.seconds.toFixed(2)} s start/stop of an idle sluice run`,
+        `peak RSS: ${runs.map((r) => `${r.rows.toLocaleString()} rows ${r.run.rssMiB.toFixed(0)} MiB`).join(', ')} (growth ${(runs[1]!.run.rssMiB / runs[0]!.run.rssMiB).toFixed(2)}x for 4x rows)`,
+      ]);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchPostgres(): Promise<void> {
+  const client = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' });
+  try {
+    await client.connect();
+  } catch (err) {
+    console.log(`\n(b) skipped: no PostgreSQL at 127.0.0.1:5432 (${(err as Error).message})`);
+    return;
+  }
+  const table = `bench_users_${process.pid}`;
+  try {
+    await client.query(`CREATE TABLE ${table} (id BIGINT PRIMARY KEY, name TEXT, email TEXT, created_at TIMESTAMPTZ, balance NUMERIC(12,2))`);
+    await client.query(
+      `INSERT INTO ${table} SELECT i, 'user-' || i, 'user' || i || '@example.com', TIMESTAMPTZ '2026-11-22 02:11:00+00', (i % 10000) + 0.5 FROM generate_series(1, $1) AS i`,
+      [N],
+    );
+    let n = 0;
+    const rawSeconds = await timedAsync(async () => {
+      const cursor = client.query(new Cursor(`SELECT * FROM ${table}`));
+      for (;;) {
+        const rows = await cursor.read(10_000);
+        if (rows.length === 0) break;
+        n += rows.length;
+      }
+      await cursor.close();
+    });
+    const idle = sluice(work, 'SHOW CONNECTORS;');
+    const run = sluice(
+      work,
+      `CREATE SOURCE CONNECTOR pgsrc WITH ('connector.class'='JdbcSourceConnector',
+        'connection.url'='jdbc:postgresql://127.0.0.1:5432/test', 'connection.user'='postgres', 'mode'='incrementing',
+        'incrementing.column.name'='id', 'table.whitelist'='${table}', 'topic.prefix'='bench-', 'batch.max.rows'='10000');`,
+    );
+    const values = Array.from({ length: N }, (_, i) => JSON.stringify(row(i + 1)));
+    report(`(b) ${N.toLocaleString()} rows: JDBC incrementing source (PostgreSQL) -> embedded log`, N / Math.max(0.001, run.seconds - idle.seconds), [
+      ['pg cursor read (batches of 10 000)', n / rawSeconds],
+      ['log append (SQLite WAL, FULL)', rawLogAppend(mkdtempSync(path.join(work, 'b-')), values)],
+    ], [`wall ${run.seconds.toFixed(2)} s, peak RSS ${run.rssMiB.toFixed(0)} MiB`]);
+  } finally {
+    await client.query(`DROP TABLE IF EXISTS ${table}`);
+    await client.end();
+  }
+}
+
+try {
+  console.log(`Sluice benchmarks, ${N.toLocaleString()} rows, ${os.cpus().length} cores, node ${process.version}`);
+  await benchSqliteToFile();
+  await benchPostgres();
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,236 @@
+import fs from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Catalog } from '../catalog/catalog.js';
+import type { ConnectorStatusRecord } from '../catalog/types.js';
+import { defaultRegistry } from '../connectors/registry.js';
+import { Engine } from '../engine/engine.js';
+import { isError, type Entity } from '../engine/results.js';
+import { Session } from '../engine/session.js';
+import { EmbeddedLog } from '../platform/embedded/index.js';
+import { Runtime } from './runtime.js';
+import { captureLogger, eventually, readAll, tempDir } from './testing.js';
+
+interface Rig {
+  catalog: Catalog;
+  log: EmbeddedLog;
+  runtime: Runtime;
+  engine: Engine;
+  lines: string[];
+  exec: (sql: string) => Entity[];
+  status: (name: string) => ConnectorStatusRecord | undefined;
+  persisted: (name: string) => ConnectorStatusRecord | undefined;
+}
+
+let tmp: ReturnType<typeof tempDir>;
+const rigs: Rig[] = [];
+beforeEach(() => {
+  tmp = tempDir('sluice-runtime-');
+});
+afterEach(async () => {
+  for (const r of rigs.splice(0)) {
+    await r.runtime.stop();
+    await r.log.close();
+    r.catalog.close();
+  }
+  tmp.cleanup();
+});
+
+async function rig(opts: { catalog?: Catalog; log?: EmbeddedLog } = {}): Promise<Rig> {
+  const catalog = opts.catalog ?? Catalog.inMemory();
+  const log = opts.log ?? EmbeddedLog.inMemory();
+  const { logger, lines } = captureLogger();
+  const runtime = new Runtime({ catalog, log, registry: defaultRegistry, logger, tickMs: 50 });
+  await runtime.start();
+  const engine = new Engine({ catalog, runtime });
+  const session = new Session({ baseDir: tmp.dir });
+  const r: Rig = {
+    catalog,
+    log,
+    runtime,
+    engine,
+    lines,
+    exec: (sql) => {
+      const out = engine.execute(sql, session);
+      const errors = out.filter(isError);
+      if (errors.length > 0) throw new Error(`statement failed: ${JSON.stringify(errors)}`);
+      return out;
+    },
+    status: (name) => {
+      const record = catalog.findConnectorIgnoringCase(name);
+      return record ? runtime.status(record) : undefined;
+    },
+    persisted: (name) => {
+      const record = catalog.findConnectorIgnoringCase(name);
+      return record ? catalog.getStatus(record.id) : undefined;
+    },
+  };
+  rigs.push(r);
+  return r;
+}
+
+const source = (name: string, file: string, topic: string, extra = '') =>
+  `CREATE SOURCE CONNECTOR ${name} WITH ('connector.class' = 'FileStreamSource', 'file' = '${file}', 'topic' = '${topic}'${extra});`;
+const sink = (name: string, file: string, topics: string, extra = '') =>
+  `CREATE SINK CONNECTOR ${name} WITH ('connector.class' = 'FileStreamSink', 'file' = '${file}', 'topics' = '${topics}'${extra});`;
+const numbered = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `line ${from + i}\n`).join('');
+const read = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
+const topicValues = async (r: Rig, topic: string) => (await readAll(r.log, topic)).map((x) => x.value);
+const taskState = (s: ConnectorStatusRecord | undefined) => s?.tasks.map((t) => t.state);
+
+describe('runtime: connectors driven by statements', () => {
+  it('CREATE starts a file source → file sink pipeline at once; untilIdle is idle once it drained; status is persisted', async () => {
+    const r = await rig();
+    const [input, output] = [tmp.file('in.txt'), tmp.file('out.txt')];
+    fs.writeFileSync(input, numbered(0, 50));
+    const t0 = Date.now();
+    r.exec(source('src', input, 'lines'));
+    await eventually(async () => (await topicValues(r, 'lines')).length === 50, 5_000, 'the source to read the file');
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    r.exec(sink('snk', output, 'lines'));
+    expect(await r.runtime.untilIdle()).toBe('idle');
+    expect(read(output)).toBe(numbered(0, 50));
+    expect(r.status('src')).toMatchObject({ state: 'RUNNING', tasks: [{ id: 0, state: 'RUNNING', recordsIn: 50, recordsOut: 50, errors: 0 }], topics: ['lines'] });
+    await eventually(() => r.persisted('snk')?.tasks[0]?.recordsOut === 50, 5_000, 'the sink status to be persisted');
+    expect(r.persisted('snk')).toMatchObject({ state: 'RUNNING', tasks: [{ state: 'RUNNING', recordsIn: 50, recordsOut: 50 }] });
+    expect(r.runtime.sinkPositions('SNK')).toEqual([{ topic: 'lines', partition: 0, offset: 50 }]);
+    await eventually(() => r.runtime.sourceOffsets('SRC').length === 1, 5_000, 'the offset cache');
+    expect(r.runtime.sourceOffsets('SRC')).toEqual([{ partition: { filename: input }, offset: { position: Buffer.byteLength(numbered(0, 50)) } }]);
+  });
+
+  it('PAUSE stops the flow, RESUME goes on from the committed offsets; counters survive', async () => {
+    const r = await rig();
+    const [input, output] = [tmp.file('in.txt'), tmp.file('out.txt')];
+    fs.writeFileSync(input, numbered(0, 5));
+    r.exec(source('src', input, 'lines') + sink('snk', output, 'lines'));
+    await eventually(() => read(output) === numbered(0, 5), 5_000, 'the first lines');
+
+    r.exec('PAUSE CONNECTOR src;');
+    await eventually(() => r.status('src')?.state === 'PAUSED', 5_000, 'PAUSED');
+    await eventually(() => r.persisted('src')?.state === 'PAUSED', 5_000, 'PAUSED persisted');
+    fs.appendFileSync(input, numbered(5, 10));
+    // Nothing moves while paused: several of the source's poll intervals (250 ms) pass without a record.
+    await new Promise((res) => setTimeout(res, 700));
+    expect(await topicValues(r, 'lines')).toHaveLength(5);
+    expect(await r.runtime.untilIdle()).toBe('idle'); // a paused connector does not keep the runtime busy
+
+    r.exec('RESUME CONNECTOR src;');
+    await eventually(() => read(output) === numbered(0, 10), 5_000, 'the lines written while paused');
+    expect(await topicValues(r, 'lines')).toEqual(numbered(0, 10).split('\n').slice(0, -1));
+    await eventually(() => r.status('src')?.tasks[0]?.recordsOut === 10, 5_000, 'the source counters');
+    expect(r.status('src')).toMatchObject({ state: 'RUNNING', tasks: [{ state: 'RUNNING', recordsIn: 10, recordsOut: 10 }] });
+  });
+
+  it('a paused connector shows its tasks PAUSED with their counters', async () => {
+    const r = await rig();
+    const input = tmp.file('in.txt');
+    fs.writeFileSync(input, numbered(0, 3));
+    r.exec(source('src', input, 'lines'));
+    await eventually(() => r.status('src')?.tasks[0]?.recordsOut === 3, 5_000, 'three records');
+    r.exec('PAUSE CONNECTOR src;');
+    await eventually(() => r.status('src')?.state === 'PAUSED', 5_000, 'PAUSED');
+    expect(r.status('src')?.tasks).toEqual([{ id: 0, state: 'PAUSED', recordsIn: 3, recordsOut: 3, errors: 0 }]);
+  });
+
+  it('ALTER restarts the connector with the new config (a sink writes to its new file, the old file is left alone)', async () => {
+    const r = await rig();
+    const [input, first, second] = [tmp.file('in.txt'), tmp.file('first.txt'), tmp.file('second.txt')];
+    fs.writeFileSync(input, numbered(0, 3));
+    const before = 'this file was here before and is much longer than what the sink committed for first.txt\n';
+    fs.writeFileSync(second, before);
+    r.exec(source('src', input, 'lines') + sink('snk', first, 'lines', ", 'processing.guarantees' = 'EFFECTIVELY_ONCE'"));
+    await eventually(() => read(first) === numbered(0, 3), 5_000, 'the first file');
+    expect(await r.runtime.untilIdle()).toBe('idle');
+
+    r.exec(`ALTER CONNECTOR snk SET ('file' = '${second}');`);
+    fs.appendFileSync(input, numbered(3, 6));
+    await eventually(() => read(second) === before + numbered(3, 6), 5_000, 'the new file');
+    expect(read(first)).toBe(numbered(0, 3));
+    expect(r.status('snk')).toMatchObject({ state: 'RUNNING', tasks: [{ state: 'RUNNING' }] });
+  });
+
+  it('a connector that fails (missing file, no retries) is FAILED with its trace, persisted, and does not disturb the others', async () => {
+    const r = await rig();
+    const [missing, input, output] = [tmp.file('missing.txt'), tmp.file('in.txt'), tmp.file('out.txt')];
+    fs.writeFileSync(input, numbered(0, 3));
+    r.exec(source('good', input, 'lines') + sink('snk', output, 'lines') + source('bad', missing, 'other', ", 'errors.retry.timeout' = '0'"));
+    await eventually(() => r.status('bad')?.state === 'FAILED', 5_000, 'the bad source to fail');
+    expect(await r.runtime.untilIdle()).toBe('failed');
+    const trace = `RetriableTaskError: file ${missing} does not exist (yet) — caused by Error ENOENT: ENOENT: no such file or directory, open '${missing}'`;
+    expect(r.status('bad')?.tasks).toEqual([{ id: 0, state: 'FAILED', trace, recordsIn: 0, recordsOut: 0, errors: 1 }]);
+    await eventually(() => r.persisted('bad')?.state === 'FAILED', 5_000, 'FAILED persisted');
+    expect(r.persisted('bad')?.tasks[0]).toMatchObject({ state: 'FAILED', trace });
+    expect(r.persisted('bad')?.lastError?.message).toBe(trace);
+
+    // The others keep moving data.
+    fs.appendFileSync(input, numbered(3, 6));
+    await eventually(() => read(output) === numbered(0, 6), 5_000, 'the good pipeline to go on');
+    expect(r.status('good')?.state).toBe('RUNNING');
+    expect(r.status('snk')?.state).toBe('RUNNING');
+  });
+
+  it('RESTART restarts a FAILED task', async () => {
+    const r = await rig();
+    const input = tmp.file('late.txt');
+    r.exec(source('src', input, 'lines'));
+    await eventually(() => r.status('src')?.state === 'FAILED', 5_000, 'FAILED');
+    fs.writeFileSync(input, numbered(0, 2));
+    await new Promise((res) => setTimeout(res, 100));
+    expect(r.status('src')?.state).toBe('FAILED'); // nothing restarts it on its own
+    r.exec('RESTART CONNECTOR src;');
+    await eventually(async () => (await topicValues(r, 'lines')).length === 2, 5_000, 'the restarted source');
+    expect(taskState(r.status('src'))).toEqual(['RUNNING']);
+    expect(r.status('src')?.state).toBe('RUNNING');
+    expect(r.status('src')?.tasks[0]?.trace).toBeUndefined();
+    expect(await r.runtime.untilIdle()).toBe('idle');
+  });
+
+  it('retries a missing file within errors.retry.timeout and starts once it appears', async () => {
+    const r = await rig();
+    const input = tmp.file('soon.txt');
+    r.exec(source('src', input, 'lines', ", 'errors.retry.timeout' = '10000', 'errors.retry.delay.max.ms' = '20'"));
+    await eventually(() => (r.status('src')?.tasks[0]?.errors ?? 0) >= 2, 5_000, 'a few failed attempts');
+    expect(r.status('src')?.state).toBe('RUNNING');
+    fs.writeFileSync(input, 'finally\n');
+    await eventually(async () => (await topicValues(r, 'lines')).length === 1, 5_000, 'the line');
+    expect(taskState(r.status('src'))).toEqual(['RUNNING']);
+  });
+
+  it('DROP stops the connector', async () => {
+    const r = await rig();
+    const input = tmp.file('in.txt');
+    fs.writeFileSync(input, numbered(0, 2));
+    r.exec(source('src', input, 'lines'));
+    await eventually(async () => (await topicValues(r, 'lines')).length === 2, 5_000, 'two records');
+    r.exec('DROP CONNECTOR src;');
+    await eventually(() => r.lines.some((l) => l.includes('stopped dropped connector SRC')), 5_000, 'the drop');
+    fs.appendFileSync(input, numbered(2, 4));
+    await new Promise((res) => setTimeout(res, 600));
+    expect(await topicValues(r, 'lines')).toHaveLength(2);
+    expect(await r.runtime.untilIdle()).toBe('idle');
+  });
+
+  it('stop() flushes and commits: a new runtime on the same log and catalog resumes without loss or duplicates', async () => {
+    const dataDir = tmp.file('data');
+    const [input, output] = [tmp.file('in.txt'), tmp.file('out.txt')];
+    fs.writeFileSync(input, numbered(0, 100));
+    const first = await rig({ catalog: Catalog.open(dataDir), log: EmbeddedLog.open(dataDir) });
+    first.exec(source('src', input, 'lines') + sink('snk', output, 'lines'));
+    await eventually(() => read(output).length > 0, 5_000, 'some output');
+    fs.appendFileSync(input, numbered(100, 200));
+    await eventually(async () => (await topicValues(first, 'lines')).length > 100, 5_000, 'the appended lines to start flowing');
+    // Stop in mid-flow, as on SIGTERM.
+    await first.runtime.stop();
+    expect(first.persisted('src')?.state).toBe('UNASSIGNED');
+    rigs.splice(rigs.indexOf(first), 1);
+    await first.log.close();
+    first.catalog.close();
+
+    fs.appendFileSync(input, numbered(200, 250));
+    const second = await rig({ catalog: Catalog.open(dataDir), log: EmbeddedLog.open(dataDir) });
+    expect(await second.runtime.untilIdle()).toBe('idle');
+    expect(read(output)).toBe(numbered(0, 250));
+    expect(await topicValues(second, 'lines')).toEqual(numbered(0, 250).split('\n').slice(0, -1));
+    // Counters continue from the first run.
+    await eventually(() => second.status('snk')?.tasks[0]?.recordsOut === 250, 5_000, 'the sink counters');
+  });
+});
