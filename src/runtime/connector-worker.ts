@@ -6,6 +6,7 @@ import type { Log, SinkPosition } from '../platform/log.js';
 import { partitionKey } from '../platform/canonical-json.js';
 import type { Logger } from './logger.js';
 import type { RetryPolicy } from './retry.js';
+import { ErrantRecords } from './errant-records.js';
 import { SinkRunner } from './sink-runner.js';
 import { SourceRunner } from './source-runner.js';
 import { describeError, TaskStatus } from './task-status.js';
@@ -198,6 +199,17 @@ export class ConnectorWorker {
         taskCount,
         topics: regex ? new RegExp(`^(?:${regex})$`) : listValue(config, frameworkField.topics),
         maxBatch: SINK_MAX_BATCH,
+        errant: new ErrantRecords({
+          connector: this.record.name,
+          taskId,
+          tolerance: (valueOf(config, frameworkField.tolerance) ?? 'none').toLowerCase() === 'all' ? 'all' : 'none',
+          logEnable: valueOf(config, frameworkField.logEnable) === 'true',
+          includeMessages: valueOf(config, frameworkField.logIncludeMessages) === 'true',
+          dlqTopic: valueOf(config, frameworkField.dlqTopic) ?? '',
+          dlqHeaders: valueOf(config, frameworkField.dlqHeaders) === 'true',
+          log: this.deps.log,
+          logger,
+        }),
         onCommitted: (positions) => this.deps.onSinkCommitted(this.record.name, positions),
       });
     }

@@ -94,7 +94,7 @@ describe('runtime: connectors driven by statements', () => {
     expect(r.persisted('snk')).toMatchObject({ state: 'RUNNING', tasks: [{ state: 'RUNNING', recordsIn: 50, recordsOut: 50 }] });
     expect(r.runtime.sinkPositions('SNK')).toEqual([{ topic: 'lines', partition: 0, offset: 50 }]);
     await eventually(() => r.runtime.sourceOffsets('SRC').length === 1, 5_000, 'the offset cache');
-    expect(r.runtime.sourceOffsets('SRC')).toEqual([{ partition: { filename: input }, offset: { position: Buffer.byteLength(numbered(0, 50)) } }]);
+    expect(r.runtime.sourceOffsets('SRC')).toEqual([{ partition: { filename: input }, offset: { position: Buffer.byteLength(numbered(0, 50)), file_id: expect.any(String) } }]);
   });
 
   it('PAUSE stops the flow, RESUME goes on from the committed offsets; counters survive', async () => {

@@ -3,7 +3,8 @@ import type { Guarantee } from '../connectors/schema.js';
 import type { Log, SinkPosition, TopicPartition } from '../platform/log.js';
 import type { Logger } from './logger.js';
 import { withRetries, type RetryPolicy } from './retry.js';
-import { describeError, type TaskStatus } from './task-status.js';
+import type { ErrantRecords } from './errant-records.js';
+import { describeError, isRetriable, type TaskStatus } from './task-status.js';
 
 export interface SinkRunnerOptions {
   connector: string;
@@ -20,6 +21,8 @@ export interface SinkRunnerOptions {
   topics: readonly string[] | RegExp;
   maxBatch: number;
   onCommitted: (positions: readonly SinkPosition[]) => void;
+  /** errors.tolerance / dead letter queue handling; without it every failed put fails the task. */
+  errant?: ErrantRecords;
 }
 
 const WAIT_MS = 500;
@@ -162,6 +165,33 @@ export class SinkRunner {
     return [...next.values()];
   }
 
+  /**
+   * put the batch; if the task refuses it and errors.tolerance is 'all', find the bad records one at a time and
+   * hand them to the errant-record handling (log, dead letter queue) instead of failing the task.
+   */
+  private async put(batch: readonly SinkRecord[]): Promise<void> {
+    const { task, errant, status } = this.o;
+    try {
+      await task.put(batch);
+      return;
+    } catch (err) {
+      if (isRetriable(err) || !errant?.tolerant) throw err;
+    }
+    // Restart the task first: it drops what the failed put buffered (and, effectively-once, returns to the
+    // committed state), so the good records before the bad one are not written twice.
+    await task.stop();
+    await this.startTask();
+    for (const record of batch) {
+      try {
+        await task.put([record]);
+      } catch (err) {
+        if (isRetriable(err)) throw err;
+        status.error(err);
+        await errant.report(record, err, 'TASK_PUT');
+      }
+    }
+  }
+
   private async deliver(batch: readonly SinkRecord[], next: readonly SinkPosition[]): Promise<true> {
     const { log, task, connector } = this.o;
     const all = () => {
@@ -171,7 +201,7 @@ export class SinkRunner {
     };
     if (this.o.guarantee === 'ATMOST_ONCE') {
       await log.commitSink(connector, { positions: all() });
-      await task.put(batch);
+      await this.put(batch);
       await task.flush();
       return true;
     }
@@ -183,7 +213,7 @@ export class SinkRunner {
       this.mustRestore = false;
     }
     try {
-      await task.put(batch);
+      await this.put(batch);
       const state = await task.flush();
       await log.commitSink(connector, exactly ? { positions: all(), state } : { positions: all() });
       if (exactly) this.committedState = state;
