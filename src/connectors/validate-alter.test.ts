@@ -46,7 +46,7 @@ describe('validateAlteredConfig', () => {
   });
 
   it('points cross-field problems of unchanged keys at the first change', () => {
-    const { errors } = alter({ ...STORED, mode: 'timestamp' }, changes('mode'));
+    const { errors } = alter({ ...STORED, mode: 'timestamp+incrementing' }, changes('mode'));
     expect(errors.map((e) => [e.code, e.loc?.line])).toEqual([['MISSING_REQUIRED_CONFIG', 2]]);
   });
 

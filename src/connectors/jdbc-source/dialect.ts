@@ -87,7 +87,3 @@ export interface Dialect {
   classify(err: unknown, doing: string): Error;
   close(): Promise<void>;
 }
-
-export function statement(text: string, ...params: unknown[]): Statement {
-  return { text: [text], params };
-}

@@ -97,6 +97,14 @@ describe('jdbc-source', () => {
     expect(check(withOverrides({ 'db.timezone': 'Europe/Paris' })).errors).toEqual([]);
   });
 
+  it("refuses EFFECTIVELY_ONCE in plain timestamp mode, pointing to 'timestamp+incrementing'", () => {
+    const ts = { 'timestamp.column.name': 'updated_at', 'processing.guarantees': 'EFFECTIVELY_ONCE' };
+    const { found, errors } = check(withOverrides({ ...ts, mode: 'timestamp' }));
+    expect(found).toEqual(["UNSUPPORTED_GUARANTEE 'EFFECTIVELY_ONCE'"]);
+    expect(errors[0]?.message).toContain('timestamp+incrementing');
+    expect(check(withOverrides({ ...ts, mode: 'timestamp+incrementing', 'incrementing.column.name': 'id' })).found).toEqual([]);
+  });
+
   it('refuses EFFECTIVELY_ONCE in bulk mode at the guarantee, explaining what bulk can promise', () => {
     const { errors, found } = check(withOverrides({ mode: 'bulk', 'processing.guarantees': 'EFFECTIVELY_ONCE' }));
     expect(found).toEqual(["UNSUPPORTED_GUARANTEE 'EFFECTIVELY_ONCE'"]);

@@ -92,7 +92,7 @@ export const jdbcField = {
     group: DB,
     importance: 'medium',
   }),
-  query: field.string('query', 'Custom SELECT instead of copying tables; incremental modes append a WHERE clause to it.', {
+  query: field.string('query', 'Custom SELECT instead of copying tables; incremental modes read it as a sub-select (SELECT * FROM (query) AS q WHERE …), so it may have its own WHERE and ORDER BY.', {
     default: '',
     group: MODE,
     importance: 'medium',
@@ -203,12 +203,23 @@ function validate(config: ConfigMap): ConfigProblem[] {
 }
 
 function guaranteeProblem(config: ConfigMap, g: Guarantee): string | undefined {
-  if (g !== 'EFFECTIVELY_ONCE' || valueOf(config, F.mode) !== BULK) return undefined;
-  const incremental = MODES.filter((m) => m !== BULK).map((m) => `'${m}'`).join(', ');
-  return (
-    `mode '${BULK}' re-reads the whole table on every poll and stores no offset, so each pass repeats rows already ` +
-    `delivered: at-least-once per pass is the most it can promise. Use ATLEAST_ONCE, or mode ${incremental} for EFFECTIVELY_ONCE`
-  );
+  if (g !== 'EFFECTIVELY_ONCE') return undefined;
+  const mode = valueOf(config, F.mode);
+  if (mode === BULK) {
+    const incremental = MODES.filter((m) => m !== BULK).map((m) => `'${m}'`).join(', ');
+    return (
+      `mode '${BULK}' re-reads the whole table on every poll and stores no offset, so each pass repeats rows already ` +
+      `delivered: at-least-once per pass is the most it can promise. Use ATLEAST_ONCE, or mode ${incremental} for EFFECTIVELY_ONCE`
+    );
+  }
+  if (mode === 'timestamp') {
+    return (
+      `mode 'timestamp' stores only the last complete timestamp: after a crash in the middle of rows that share a ` +
+      `timestamp, those rows are read again, so some are delivered twice. Use mode 'timestamp+incrementing' ` +
+      `(the id breaks ties) for EFFECTIVELY_ONCE, or ATLEAST_ONCE`
+    );
+  }
+  return undefined;
 }
 
 export const jdbcSource: ConnectorDefinition = {
@@ -222,4 +233,5 @@ export const jdbcSource: ConnectorDefinition = {
   guarantees: ['ATMOST_ONCE', 'ATLEAST_ONCE', 'EFFECTIVELY_ONCE'],
   guaranteeProblem,
   validate,
+  load: () => import('./runtime.js').then((m) => m.runtime),
 };

@@ -163,7 +163,8 @@ export class Querier {
       meta = await dialect.columns(table);
       if (!meta) throw fatal(`${what} does not exist in ${dialect.description}`);
     }
-    const source = table ? dialect.qualify(table) : `(${s.query}) AS q`;
+    // The newline keeps a trailing `-- comment` of the user's query from swallowing the closing parenthesis.
+    const source = table ? dialect.qualify(table) : `(${s.query}\n) AS q`;
     let fields: FieldInfo[];
     try {
       fields = await dialect.describe(`SELECT * FROM ${source} LIMIT 0`);
@@ -380,21 +381,28 @@ export class Querier {
         break;
     }
     const fields = this.#fields!;
-    const cells = fields.map((f, i) => f.convert(row[i] ?? null));
+    const n = fields.length;
     let value: unknown;
+    const obj: Record<string, unknown> = {};
     if (this.#s.valueEnvelope) {
-      const payload: Record<string, unknown> = {};
-      fields.forEach((f, i) => (payload[f.name] = connectPayload(f, cells[i]!, this.#s.decimalFormat)));
-      value = { schema: this.#schema ?? structSchema(fields, cells, this.#tableName), payload };
+      const cells: Cell[] = new Array<Cell>(n);
+      for (let i = 0; i < n; i++) {
+        const f = fields[i]!;
+        cells[i] = f.convert(row[i] ?? null);
+        obj[f.name] = connectPayload(f, cells[i]!, this.#s.decimalFormat);
+      }
+      value = { schema: this.#schema ?? structSchema(fields, cells, this.#tableName), payload: obj };
     } else {
-      const obj: Record<string, unknown> = {};
-      fields.forEach((f, i) => (obj[f.name] = toJsonValue(cells[i])));
+      for (let i = 0; i < n; i++) {
+        const f = fields[i]!;
+        obj[f.name] = toJsonValue(f.convert(row[i] ?? null));
+      }
       value = obj;
     }
     let key: unknown = null;
     if (this.#keyIndex >= 0) {
       const f = fields[this.#keyIndex]!;
-      const cell = cells[this.#keyIndex]!;
+      const cell = f.convert(row[this.#keyIndex] ?? null);
       key = this.#s.keyEnvelope ? { schema: fieldSchema(f, cell), payload: connectPayload(f, cell, this.#s.decimalFormat) } : toJsonValue(cell);
     }
     return { sourcePartition: this.partition, sourceOffset, topic: this.topic, key, value };

@@ -50,7 +50,9 @@ export class SqlTimestamp {
 
   /** ISO-8601 UTC: 3 fraction digits, or 6 / 9 when the value needs them ('2024-01-02T03:04:05.123456Z'). */
   toIso(): string {
-    return `${wallText(this.epochMillis, 'T')}.${fraction(this.nanosOfSecond)}Z`;
+    const nanos = this.nanosOfSecond;
+    const iso = new Date(this.epochMillis).toISOString(); // already right when the value is whole milliseconds
+    return nanos % 1_000_000 === 0 ? iso : `${iso.slice(0, -5)}.${fraction(nanos)}Z`;
   }
 
   toString(): string {
@@ -110,6 +112,7 @@ export function zoneOffsetMillis(ms: number, zone: string): number {
 }
 
 function utcMillis(year: number, month: number, day: number, hour: number, minute: number, second: number): number {
+  if (year >= 100) return Date.UTC(year, month - 1, day, hour, minute, second);
   const d = new Date(0);
   d.setUTCFullYear(year, month - 1, day); // unlike Date.UTC, years 0..99 stay themselves
   d.setUTCHours(hour, minute, second, 0);

@@ -15,6 +15,8 @@ import { describeTarget, type ServerTarget } from '../url.js';
 import type { Cell, ColumnKind, FieldInfo } from '../values.js';
 
 const CONNECT_TIMEOUT_MS = 10_000;
+const CLOSE_TIMEOUT_MS = 2_000;
+const STALL_TIMEOUT_MS = 60_000;
 const BINARY_CHARSET = 63;
 const FLAG = { NOT_NULL: 1, UNSIGNED: 32 };
 const T = {
@@ -108,7 +110,7 @@ function decode(f: FieldInfo, v: unknown, zone: string): Cell {
 const RETRIABLE_ERRNO = new Set([1040, 1053, 1205, 1213, 1927, 2002, 2003, 2006, 2013, 1317, 1080, 1152, 1184]);
 const AUTH_ERRNO = new Set([1044, 1045, 1698, 1251]);
 
-function classify(err: unknown, doing: string, where: string, secrets: (string | undefined)[]): Error {
+export function classify(err: unknown, doing: string, where: string, secrets: (string | undefined)[]): Error {
   if (isClassified(err)) return err;
   const message = withoutSecrets(errorMessage(err), secrets);
   const errno = (err as { errno?: unknown })?.errno;
@@ -168,7 +170,7 @@ export async function openMysql(o: DialectOptions & { target: ServerTarget }): P
     });
     // A connection that dies while idle emits 'error'; without a listener that would crash the process.
     c.on('error', (err) => {
-      broken = classify(err, 'idle', where, secrets);
+      broken = classify(err, 'using the connection', where, secrets);
     });
     await new Promise<void>((resolve, reject) => c.connect((err) => (err ? reject(err) : resolve())));
     await new Promise<void>((resolve, reject) => c.query("SET time_zone = '+00:00'", (err) => (err ? reject(err) : resolve())));
@@ -211,6 +213,9 @@ export async function openMysql(o: DialectOptions & { target: ServerTarget }): P
     async listTables(filter: TableFilter): Promise<TableRef[]> {
       const types = filter.types.flatMap((x) => (x === 'TABLE' ? ['BASE TABLE'] : x === 'VIEW' ? ['VIEW'] : []));
       if (types.length === 0) return [];
+      if (filter.catalogPattern === undefined && t.database === undefined) {
+        throw fatal(`${where}: the URL names no database to list tables from; add it (jdbc:mysql://HOST:PORT/DATABASE) or set a catalog pattern`);
+      }
       const schema =
         filter.catalogPattern !== undefined ? `TABLE_SCHEMA LIKE ${mysqlLiteral(filter.catalogPattern)}` : 'TABLE_SCHEMA = DATABASE()';
       const r = await query(
@@ -247,12 +252,29 @@ export async function openMysql(o: DialectOptions & { target: ServerTarget }): P
       const stream = q.stream({ highWaterMark: Math.max(fetchSize, 1) });
       const it = stream[Symbol.asyncIterator]() as AsyncIterator<unknown[]>;
       let done = false;
+      let started = false;
+      // Once rows flow, a silent server means a dead connection (a killed thread can leave the socket open):
+      // give up after STALL_TIMEOUT_MS instead of hanging. Before the first row a slow query may legitimately think.
+      const next = (): Promise<IteratorResult<unknown[]>> => {
+        if (!started) return it.next();
+        return new Promise((resolve, reject) => {
+          const timer = setTimeout(() => {
+            const seconds = STALL_TIMEOUT_MS / 1000;
+            reject(Object.assign(new Error(`no data from the server for ${seconds} s in the middle of a result`), { code: 'PROTOCOL_SEQUENCE_TIMEOUT' }));
+          }, STALL_TIMEOUT_MS);
+          it.next().then(
+            (r) => (clearTimeout(timer), resolve(r)),
+            (e: unknown) => (clearTimeout(timer), reject(e)),
+          );
+        });
+      };
       return {
         async read(n: number): Promise<Cell[][]> {
           const out: Cell[][] = [];
           try {
             while (!done && out.length < n) {
-              const r = await it.next();
+              const r = await next();
+              started = true;
               if (r.done) {
                 done = true;
                 break;
@@ -289,7 +311,16 @@ export async function openMysql(o: DialectOptions & { target: ServerTarget }): P
       const c = conn;
       conn = undefined;
       if (!c) return;
-      await new Promise<void>((resolve) => c.end(() => resolve())).catch(() => undefined);
+      if (!broken) {
+        // A polite QUIT, but never wait long for a connection that may be dying.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
+          c.end(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
       c.destroy();
     },
   };

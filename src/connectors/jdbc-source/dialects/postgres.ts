@@ -14,6 +14,14 @@ import { describeTarget, type ServerTarget } from '../url.js';
 import type { Cell, ColumnKind, FieldInfo } from '../values.js';
 
 const CONNECT_TIMEOUT_MS = 10_000;
+/** Closing must never hang a stopping task on a connection that died. */
+const CLOSE_TIMEOUT_MS = 2_000;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
 
 /** Text in, text out: decoding is done per type below. */
 const RAW = { getTypeParser: () => (text: string) => text } as unknown as pg.CustomTypesConfig;
@@ -77,7 +85,7 @@ function decode(kind: ColumnKind, text: unknown, zone: string): Cell {
 
 const RETRIABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '40001', '40P01', '55P03', '57014', '55006']);
 
-function classify(err: unknown, doing: string, where: string, secrets: (string | undefined)[]): Error {
+export function classify(err: unknown, doing: string, where: string, secrets: (string | undefined)[]): Error {
   if (isClassified(err)) return err;
   const message = withoutSecrets(errorMessage(err), secrets);
   const network = networkFailure(err);
@@ -110,13 +118,13 @@ export async function openPostgres(o: DialectOptions & { target: ServerTarget })
     ssl,
     types: RAW,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    application_name: 'sluice-jdbc-source',
+    application_name: t.params.applicationname ?? 'sluice-jdbc-source',
     options: `-c TimeZone=${escape(zone)} -c DateStyle=ISO -c bytea_output=hex`,
   });
   let broken: Error | undefined;
   // An idle connection that dies emits 'error'; without a listener that would crash the process.
   client.on('error', (err) => {
-    broken = classify(err, 'idle', where, secrets);
+    broken = classify(err, 'using the connection', where, secrets);
   });
   try {
     await client.connect();
@@ -183,6 +191,7 @@ export async function openPostgres(o: DialectOptions & { target: ServerTarget })
       let fields: FieldInfo[] = [];
       let kinds: ColumnKind[] = [];
       let done = false;
+      let failed = false;
       const readRaw = (n: number) =>
         new Promise<unknown[][]>((resolve, reject) => {
           cursor.read(n, (err, rows, result) => {
@@ -206,6 +215,7 @@ export async function openPostgres(o: DialectOptions & { target: ServerTarget })
             if (rows.length < n) done = true;
           } catch (err) {
             done = true;
+            failed = true;
             throw classify(err, 'reading rows', where, secrets);
           }
           return out;
@@ -213,11 +223,10 @@ export async function openPostgres(o: DialectOptions & { target: ServerTarget })
         fields: () => fields,
         async close(): Promise<void> {
           done = true;
-          try {
-            await cursor.close();
-          } catch {
-            // The connection may be gone already; nothing to release.
-          }
+          // After an error (or with the connection gone) there is no portal left, and pg-cursor's close would wait
+          // for a readyForQuery that never comes.
+          if (failed || broken) return;
+          await withTimeout(cursor.close(), CLOSE_TIMEOUT_MS).catch(() => undefined);
         },
       };
     },
@@ -230,7 +239,7 @@ export async function openPostgres(o: DialectOptions & { target: ServerTarget })
     bindInteger: (n) => n.toString(),
     classify: (err, doing) => classify(err, doing, where, secrets),
     async close(): Promise<void> {
-      await client.end().catch(() => undefined);
+      await withTimeout(client.end(), CLOSE_TIMEOUT_MS).catch(() => undefined);
     },
   };
   return dialect;

@@ -63,7 +63,7 @@ function decode(kind: ColumnKind, v: unknown, zone: string): Cell {
   }
 }
 
-function classify(err: unknown, doing: string, where: string): Error {
+export function classify(err: unknown, doing: string, where: string): Error {
   const code = (err as { code?: unknown })?.code;
   const message = errorMessage(err);
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || (typeof code === 'string' && code.startsWith('SQLITE_BUSY'))) {
@@ -152,7 +152,12 @@ export async function openSqlite(o: DialectOptions & { target: SqliteTarget }): 
                 done = true;
                 break;
               }
-              out.push(r.value.map((v, i) => decode(kinds[i]!, v, zone)));
+              const raw = r.value;
+              for (let i = 0; i < raw.length; i++) {
+                const v = raw[i];
+                if (v !== null) raw[i] = decode(kinds[i]!, v, zone);
+              }
+              out.push(raw as Cell[]);
             }
           } catch (err) {
             done = true;

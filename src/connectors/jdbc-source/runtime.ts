@@ -1,0 +1,48 @@
+/**
+ * The JDBC source runtime (loaded by jdbcSource.load()): task splitting as Confluent's
+ * JdbcSourceConnector.taskConfigs, and the source task.
+ */
+
+import type { ConfigMap, ConnectorRuntime } from '../api.js';
+import { connectDialect, discoverTables } from './connect.js';
+import { parseSettings } from './settings.js';
+import { JdbcSourceTask, TASK_TABLES } from './task.js';
+
+/** Kafka Connect's ConnectorUtils.groupPartitions: contiguous groups, the first (n mod g) one larger. */
+export function groupPartitions<T>(elements: readonly T[], numGroups: number): T[][] {
+  if (numGroups <= 0) throw new Error('number of groups must be positive');
+  const perGroup = Math.floor(elements.length / numGroups);
+  let leftover = elements.length - numGroups * perGroup;
+  const groups: T[][] = [];
+  let at = 0;
+  for (let g = 0; g < numGroups; g++) {
+    const size = perGroup + (leftover > 0 ? 1 : 0);
+    leftover--;
+    groups.push(elements.slice(at, at + size));
+    at += size;
+  }
+  return groups;
+}
+
+/**
+ * A custom query runs in one task. Otherwise the tables are discovered now and spread over
+ * min(#tables, maxTasks) tasks; with no table at all one task runs and stays idle.
+ */
+export async function taskConfigs(config: ConfigMap, maxTasks: number): Promise<ConfigMap[]> {
+  const s = parseSettings(config);
+  if (s.query !== '') return [config];
+  const dialect = await connectDialect(s);
+  let tables;
+  try {
+    tables = await discoverTables(dialect, s);
+  } finally {
+    await dialect.close();
+  }
+  const groups = tables.length === 0 ? [[]] : groupPartitions(tables, Math.min(tables.length, Math.max(1, maxTasks)));
+  return groups.map((g) => ({ ...config, [TASK_TABLES]: JSON.stringify(g) }));
+}
+
+export const runtime: ConnectorRuntime = {
+  taskConfigs,
+  createSourceTask: () => new JdbcSourceTask(),
+};
