@@ -138,6 +138,31 @@ export const frameworkField = {
     group: COMMON,
     importance: 'low',
   }),
+  // Source only: Kafka Connect's topic creation settings (KIP-158), applied when a source's topic is created.
+  topicPartitions: field.int('topic.creation.default.partitions', 'Partitions of the topics this source creates; -1 = the log default (1 on the embedded log).', {
+    default: '-1',
+    min: -1,
+    group: COMMON,
+    importance: 'low',
+  }),
+  topicReplication: field.int('topic.creation.default.replication.factor', 'Replication factor of the topics this source creates on Kafka; the embedded log keeps one copy.', {
+    default: '-1',
+    min: -1,
+    group: COMMON,
+    importance: 'low',
+  }),
+  topicRetentionMs: field.long('topic.creation.default.retention.ms', 'Retention time in ms of the topics this source creates; -1 keeps records for ever.', {
+    default: '-1',
+    min: -1,
+    group: COMMON,
+    importance: 'low',
+  }),
+  topicRetentionBytes: field.long('topic.creation.default.retention.bytes', 'Retention size in bytes per partition of the topics this source creates; -1 = unlimited.', {
+    default: '-1',
+    min: -1,
+    group: COMMON,
+    importance: 'low',
+  }),
 } as const satisfies Record<string, ConfigField>;
 
 const ff = frameworkField;
@@ -170,7 +195,7 @@ export const sinkFields: readonly ConfigField[] = [
   ff.consumerOverride,
 ];
 
-export const sourceFields: readonly ConfigField[] = [ff.producerOverride];
+export const sourceFields: readonly ConfigField[] = [ff.producerOverride, ff.topicPartitions, ff.topicReplication, ff.topicRetentionMs, ff.topicRetentionBytes];
 
 export function frameworkFieldsFor(kind: 'source' | 'sink'): readonly ConfigField[] {
   return [...commonFields, ...(kind === 'sink' ? sinkFields : sourceFields)];

@@ -2,7 +2,7 @@ import type { ConnectorRecord, ConnectorStatusRecord, RuntimeState, TaskStatusRe
 import type { ConfigMap } from '../connectors/api.js';
 import { frameworkField } from '../connectors/framework.js';
 import { listValue, valueOf, type ConnectorDefinition, type Guarantee } from '../connectors/schema.js';
-import type { Log, SinkPosition } from '../platform/log.js';
+import type { Log, SinkPosition, TopicConfig } from '../platform/log.js';
 import { partitionKey } from '../platform/canonical-json.js';
 import type { Logger } from './logger.js';
 import type { RetryPolicy } from './retry.js';
@@ -178,10 +178,16 @@ export class ConnectorWorker {
     if (this.def.kind === 'source') {
       const task = runtime.createSourceTask?.(config);
       if (!task) throw new Error(`${this.def.className} has no source task`);
+      const setting = (f: typeof frameworkField.topicPartitions) => Number(valueOf(config, f) ?? -1);
+      const topicConfig: TopicConfig = {};
+      if (setting(frameworkField.topicPartitions) > 0) topicConfig.partitions = setting(frameworkField.topicPartitions);
+      if (setting(frameworkField.topicRetentionMs) >= 0) topicConfig.retentionMs = setting(frameworkField.topicRetentionMs);
+      if (setting(frameworkField.topicRetentionBytes) >= 0) topicConfig.retentionBytes = setting(frameworkField.topicRetentionBytes);
       runner = new SourceRunner({
         ...common,
         task,
         offsets,
+        topicConfig,
         onAppended: (positions) => {
           const before = this.topics.size;
           for (const p of positions) this.topics.add(p.topic);

@@ -234,3 +234,32 @@ describe('runtime: connectors driven by statements', () => {
     await eventually(() => second.status('snk')?.tasks[0]?.recordsOut === 250, 5_000, 'the sink counters');
   });
 });
+
+describe('topics a source creates', () => {
+  it('take the topic.creation.default.* settings (KIP-158)', async () => {
+    const r = await rig();
+    const input = tmp.file('in.txt');
+    fs.writeFileSync(input, numbered(0, 10));
+    r.exec(
+      source('src', input, 'made', ", 'topic.creation.default.partitions' = 3, 'topic.creation.default.retention.ms' = 60000, 'topic.creation.default.retention.bytes' = 1048576"),
+    );
+    const info = await eventually(async () => (await r.log.describeTopic('made')) ?? false, 5_000, 'the topic to be created');
+    expect(info).toMatchObject({ partitions: 3, retentionMs: 60_000, retentionBytes: 1_048_576 });
+    // Keyless lines are spread round-robin over the three partitions.
+    const counts = await eventually(async () => {
+      const t = await r.log.describeTopic('made');
+      const n = t!.offsets.map((o) => o.end - o.start);
+      return n.reduce((a, b) => a + b, 0) === 10 ? n : false;
+    }, 5_000, 'all lines written');
+    expect(counts.every((n) => n > 0)).toBe(true);
+  });
+
+  it('without them, the log defaults (one partition, kept for ever)', async () => {
+    const r = await rig();
+    const input = tmp.file('in.txt');
+    fs.writeFileSync(input, numbered(0, 3));
+    r.exec(source('src', input, 'plain'));
+    const info = await eventually(async () => (await r.log.describeTopic('plain')) ?? false, 5_000, 'the topic to be created');
+    expect(info).toMatchObject({ partitions: 1, retentionMs: undefined, retentionBytes: undefined });
+  });
+});

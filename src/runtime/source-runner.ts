@@ -1,6 +1,6 @@
 import type { SourceRecord, SourceTask } from '../connectors/api.js';
 import type { Guarantee } from '../connectors/schema.js';
-import type { Log, ProducerRecord, SourceOffset } from '../platform/log.js';
+import type { Log, ProducerRecord, SourceOffset, TopicConfig } from '../platform/log.js';
 import { sleep } from './backoff.js';
 import { partitionKey } from '../platform/canonical-json.js';
 import type { Logger } from './logger.js';
@@ -19,6 +19,8 @@ export interface SourceRunnerOptions {
   retry: RetryPolicy;
   /** Committed offsets, loaded before the task starts. */
   offsets: ReadonlyMap<string, Record<string, unknown> | null>;
+  /** Settings of the topics this source creates (topic.creation.default.*). */
+  topicConfig?: TopicConfig;
   /** Told after every write, so the runtime's view of topics stays current without asking the log. */
   onAppended: (positions: { topic: string; partition: number; offset: number }[]) => void;
 }
@@ -45,6 +47,7 @@ export function offsetsToCommit(records: readonly SourceRecord[]): SourceOffset[
 export class SourceRunner {
   idle = false;
   private polls = 0;
+  private readonly knownTopics = new Set<string>();
 
   constructor(private readonly o: SourceRunnerOptions) {}
 
@@ -110,6 +113,12 @@ export class SourceRunner {
       ...(r.headers === undefined ? {} : { headers: r.headers }),
     }));
     const offsets = offsetsToCommit(records);
+    for (const topic of new Set(records.map((r) => r.topic))) {
+      if (this.knownTopics.has(topic)) continue;
+      // Created with this source's settings; a topic that exists already keeps its own.
+      await log.ensureTopic(topic, this.o.topicConfig ?? {});
+      this.knownTopics.add(topic);
+    }
     let positions;
     switch (this.o.guarantee) {
       case 'ATMOST_ONCE':
