@@ -101,6 +101,11 @@ export class ConnectorWorker {
     this.setState('PAUSED');
   }
 
+  /** Shown while the connector stops to start again with a new config or after RESTART. */
+  markRestarting(): void {
+    this.setState('RESTARTING');
+  }
+
   /** Every source task found nothing new at its last poll and every sink task has committed all there is. */
   async isIdle(): Promise<boolean> {
     for (const t of this.tasks) {

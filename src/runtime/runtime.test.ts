@@ -251,7 +251,7 @@ describe('topics a source creates', () => {
       const n = t!.offsets.map((o) => o.end - o.start);
       return n.reduce((a, b) => a + b, 0) === 10 ? n : false;
     }, 5_000, 'all lines written');
-    expect(counts.every((n) => n > 0)).toBe(true);
+    expect((counts as number[]).every((n) => n > 0)).toBe(true);
   });
 
   it('without them, the log defaults (one partition, kept for ever)', async () => {

@@ -141,7 +141,11 @@ export class Runtime implements RuntimeView {
       if (!def) continue;
       const stale = current !== undefined && current.key !== workerKey(record);
       if (current && !stale && current.record.desiredState === record.desiredState) continue;
-      if (current) await current.stop(record.desiredState === 'PAUSED' ? 'PAUSED' : 'UNASSIGNED');
+      if (current) {
+        const restarting = stale && record.desiredState === 'RUNNING';
+        if (restarting) current.markRestarting();
+        await current.stop(record.desiredState === 'PAUSED' ? 'PAUSED' : restarting ? 'RESTARTING' : 'UNASSIGNED');
+      }
       const worker = new ConnectorWorker(record, def, this.deps(record.id), current?.status() ?? this.o.catalog.getStatus(record.id));
       this.workers.set(record.id, worker);
       if (record.desiredState === 'PAUSED') worker.markPaused();
