@@ -4,6 +4,8 @@
  * the catalog or the log directly; it gets this narrow context.
  */
 
+import type { LogRecord } from '../platform/log.js';
+
 export type ConfigMap = Readonly<Record<string, string>>;
 
 export interface TaskLogger {
@@ -54,15 +56,8 @@ export interface SourceTask {
   stop(): Promise<void>;
 }
 
-export interface SinkRecord {
-  topic: string;
-  partition: number;
-  offset: number;
-  timestamp: number;
-  key: unknown;
-  value: unknown;
-  headers: Record<string, string>;
-}
+/** A sink receives the log's records as they are (Kafka Connect's SinkRecord mirrors the consumer record). */
+export type SinkRecord = LogRecord;
 
 export interface SinkTaskContext {
   readonly connector: string;
