@@ -1,30 +1,24 @@
 // End-to-end tests of the `sluice` command: real child processes running bin/sluice.js (which runs dist/, built
 // by `npm run build`; rebuilt here when src/ is newer), each in a temp working directory with a temp data dir.
-import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+// `sluice run` keeps its connectors running until SIGINT/SIGTERM, so every run expected to finish here passes
+// --until-idle (or is stopped with a signal), and every file source reads a file that exists unless the test is
+// about the FAILED outcome.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { collect, ensureBuilt, ROOT, sleep, sluiceEnv, spawnSluice, stopWith, until, waitForOutput, type Result } from './helpers/sluice-process.js';
 
 // Tests run concurrently (each in its own workspace); on a busy 2-core machine a test of several processes can
 // take a while, so allow more than the default.
 vi.setConfig({ testTimeout: 90_000 });
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(ROOT, 'bin', 'sluice.js');
-const BUILT_MAIN = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const PKG_VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** A Node stack frame: no output of the command may ever contain one. */
 const STACK_FRAME = /^\s{4}at /m;
-
-interface Result {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
 
 interface RunOptions {
   cwd?: string;
@@ -36,24 +30,7 @@ interface RunOptions {
 let tmpRoot: string;
 
 function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, SLUICE_HISTORY_FILE: path.join(tmpRoot, 'history'), NO_COLOR: '1' };
-  delete env['SLUICE_DATA_DIR'];
-  for (const [k, v] of Object.entries(extra)) {
-    if (v === undefined) delete env[k];
-    else env[k] = v;
-  }
-  return env;
-}
-
-function collect(child: ChildProcessWithoutNullStreams): Promise<Result> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  return sluiceEnv(path.join(tmpRoot, 'history'), extra);
 }
 
 /** Checked for every process of this file: a user never sees a stack trace or an internal error. */
@@ -73,30 +50,29 @@ function types(stdout: string): unknown[] {
   return jsonLines(stdout).map((e) => e['@type']);
 }
 
-/** Waits for a child to write something matching re on stdout. */
-function waitForOutput(child: ChildProcessWithoutNullStreams, re: RegExp): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const onData = (d: Buffer) => {
-      seen += d.toString();
-      if (re.test(seen)) {
-        child.stdout.off('data', onData);
-        resolve();
-      }
-    };
-    child.stdout.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited (${code}) before printing ${re}: ${seen}`)));
-  });
+/** The lines of a text file ([] when it does not exist). */
+function fileLines(file: string): string[] {
+  if (!fs.existsSync(file)) return [];
+  const text = fs.readFileSync(file, 'utf8');
+  return text === '' ? [] : text.replace(/\n$/, '').split('\n');
+}
+
+/** `count` numbered lines from `from` on, each ending in \n. */
+function numbered(from: number, count: number, prefix = 'line'): string {
+  return Array.from({ length: count }, (_, i) => `${prefix} ${from + i}\n`).join('');
 }
 
 /** A test's own working directory (data dirs live inside it), and the commands run in it. */
 interface Workspace {
   dir: string;
   write(name: string, text: string): string;
+  path(name: string): string;
   start(args: readonly string[], opts?: RunOptions): ChildProcessWithoutNullStreams;
   sluice(args: readonly string[], opts?: RunOptions): Promise<Result>;
   /** The connector names of a JSON `SHOW CONNECTORS` on that data dir (one more process). */
   names(dataDir: string): Promise<string[]>;
+  /** The JSON entities of `sluice shell --execute SQL` on that data dir (one more process). */
+  execute(dataDir: string, sql: string): Promise<Record<string, unknown>[]>;
 }
 
 let workspaces = 0;
@@ -111,8 +87,8 @@ function workspace(): Workspace {
       fs.writeFileSync(file, text);
       return file;
     },
-    // node itself, not a wrapper: the child's pid is the process that holds the data dir lock.
-    start: (args, opts = {}) => spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? dir, env: baseEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'] }),
+    path: (name) => path.join(dir, name),
+    start: (args, opts = {}) => spawnSluice(args, opts.cwd ?? dir, baseEnv(opts.env)),
     async sluice(args, opts = {}) {
       const child = w.start(args, opts);
       const done = collect(child);
@@ -125,25 +101,16 @@ function workspace(): Workspace {
       const [list] = jsonLines(r.stdout);
       return (list!['connectors'] as { name: string }[]).map((c) => c.name);
     },
+    async execute(dataDir, sql) {
+      const r = await w.sluice(['shell', '--data-dir', dataDir, '--output', 'json', '--execute', sql]);
+      return jsonLines(r.stdout);
+    },
   };
   return w;
 }
 
-function isStale(): boolean {
-  if (!fs.existsSync(BUILT_MAIN)) return true;
-  const built = fs.statSync(BUILT_MAIN).mtimeMs;
-  const newer = (dir: string): boolean =>
-    fs.readdirSync(dir, { withFileTypes: true }).some((d) => {
-      const p = path.join(dir, d.name);
-      if (d.isDirectory()) return newer(p);
-      return p.endsWith('.ts') && !p.endsWith('.test.ts') && fs.statSync(p).mtimeMs > built;
-    });
-  return newer(path.join(ROOT, 'src')) || newer(path.join(ROOT, 'grammar'));
-}
-
 beforeAll(() => {
-  // `npm test` builds first (pretest); running this file alone after editing src/ must not test an old build.
-  if (isStale()) execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
+  ensureBuilt();
   tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-cli-'));
 });
 
@@ -154,6 +121,8 @@ afterAll(() => {
 const FILE_SRC = (name: string, topic = "'lines'") =>
   `CREATE SOURCE CONNECTOR IF NOT EXISTS ${name} WITH ('connector.class' = 'FileStreamSource', 'file' = 'in.txt', 'topic' = ${topic});`;
 const FILE_SNK = (name: string) => `CREATE SINK CONNECTOR IF NOT EXISTS ${name} WITH ('connector.class' = 'FileStreamSink', 'file' = 'out.txt', 'topics' = 'lines');`;
+/** SHOW CONNECTORS' status of a connector that is starting or running (or not yet picked up by the runtime). */
+const LIVE_STATUS = String.raw`(UNASSIGNED|RUNNING \(\d/\d tasks RUNNING\))`;
 
 describe.concurrent('sluice (usage)', () => {
   it('--version prints the package version', async () => {
@@ -194,18 +163,19 @@ describe.concurrent('sluice (usage)', () => {
 describe.concurrent('sluice run', () => {
   it('prints one table per statement and exits 0; --define substitutes; a re-run reports the IF NOT EXISTS warnings', async () => {
     const w = workspace();
+    w.write('in.txt', 'one\ntwo\n');
     w.write('ok.sql', `-- quick\n${FILE_SRC('src', "'${topic}'")}\n${FILE_SNK('snk')}\nSHOW CONNECTORS;\n`);
-    const first = await w.sluice(['run', 'ok.sql', '--data-dir', 'data', '--define', 'topic=orders_qa']);
+    const first = await w.sluice(['run', 'ok.sql', '--data-dir', 'data', '--define', 'topic=orders_qa', '--until-idle']);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toBe('');
     expect(first.stdout).toContain('Created connector SRC');
     expect(first.stdout).toContain('Created connector SNK');
     expect(first.stdout).toMatch(/^ Connector Name \| Type +\| Class +\| Status/m);
-    expect(first.stdout).toMatch(/^ SNK +\| SINK +\| org\.apache\.kafka\.connect\.file\.FileStreamSinkConnector +\| UNASSIGNED/m);
-    expect(first.stdout).toMatch(/^ SRC +\| SOURCE +\| org\.apache\.kafka\.connect\.file\.FileStreamSourceConnector +\| UNASSIGNED/m);
+    expect(first.stdout).toMatch(new RegExp(String.raw`^ SNK +\| SINK +\| org\.apache\.kafka\.connect\.file\.FileStreamSinkConnector +\| ${LIVE_STATUS}`, 'm'));
+    expect(first.stdout).toMatch(new RegExp(String.raw`^ SRC +\| SOURCE +\| org\.apache\.kafka\.connect\.file\.FileStreamSourceConnector +\| ${LIVE_STATUS}`, 'm'));
     expect(fs.existsSync(path.join(w.dir, 'data', 'catalog.db'))).toBe(true);
 
-    const again = await w.sluice(['run', 'ok.sql', '--data-dir', 'data', '--define', 'topic=orders_qa', '--output', 'json']);
+    const again = await w.sluice(['run', 'ok.sql', '--data-dir', 'data', '--define', 'topic=orders_qa', '--output', 'json', '--until-idle']);
     expect(again.code, again.stderr).toBe(0);
     const entities = jsonLines(again.stdout);
     expect(entities.map((e) => e['@type'])).toEqual(['warning_entity', 'warning_entity', 'connector_list']);
@@ -275,39 +245,51 @@ describe.concurrent('sluice run', () => {
 
   it('--output json prints exactly one JSON line per statement', async () => {
     const w = workspace();
+    w.write('in.txt', '');
     w.write('five.sql', `DEFINE t = 'x';\n${FILE_SRC('a')}\n${FILE_SNK('b')}\nSHOW SOURCE CONNECTORS;\nPAUSE CONNECTOR a;\n`);
-    const r = await w.sluice(['run', 'five.sql', '--data-dir', 'data', '--output', 'json']);
+    const r = await w.sluice(['run', 'five.sql', '--data-dir', 'data', '--output', 'json', '--until-idle']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
     expect(types(r.stdout)).toEqual(['variable', 'connector_info', 'connector_info', 'connector_list', 'connector_state']);
     expect((jsonLines(r.stdout)[3]!['connectors'] as { name: string }[]).map((c) => c.name)).toEqual(['A']);
   });
 
-  it('the README quick start works from the repo root and lists both connectors, then re-runs cleanly', async () => {
+  it('the README quick start (JDBC source → file sink) writes users.jsonl with --until-idle; a re-run adds nothing', async () => {
+    // The README runs `sluice run examples/quickstart.sql` from the repository root; the same layout in a workspace
+    // keeps the output (users.jsonl, relative to the working directory) out of the repository.
     const w = workspace();
-    const data = path.join(w.dir, 'data');
-    const script = path.join(ROOT, 'examples', 'quickstart.sql');
-    const first = await w.sluice(['run', script, '--data-dir', data], { cwd: ROOT });
+    fs.mkdirSync(w.path('examples'));
+    for (const f of ['quickstart.sql', 'shop.db']) fs.copyFileSync(path.join(ROOT, 'examples', f), w.path(`examples/${f}`));
+    const db = new Database(w.path('examples/shop.db'), { readonly: true });
+    const users = db.prepare('SELECT id, name FROM users ORDER BY id').all() as { id: number; name: string }[];
+    db.close();
+    expect(users.length).toBeGreaterThan(0);
+
+    const first = await w.sluice(['run', 'examples/quickstart.sql', '--until-idle']);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toBe('');
     expect(first.stdout).toContain('Created connector jdbc-users');
     expect(first.stdout).toContain('Created connector USERS_FILE');
     expect(first.stdout).toMatch(/^ USERS_FILE +\| SINK +\|/m);
     expect(first.stdout).toMatch(/^ jdbc-users +\| SOURCE +\| io\.confluent\.connect\.jdbc\.JdbcSourceConnector/m);
-    expect(first.stdout).toMatch(/^Guarantee +: EFFECTIVELY_ONCE$/m);
-    const again = await w.sluice(['run', script, '--data-dir', data, '--output', 'json'], { cwd: ROOT });
+    const written = () => fileLines(w.path('users.jsonl')).map((l) => JSON.parse(l) as { id: number; name: string });
+    expect(written().map((u) => ({ id: u.id, name: u.name }))).toEqual(users);
+
+    const again = await w.sluice(['run', 'examples/quickstart.sql', '--output', 'json', '--until-idle']);
     expect(again.code, again.stderr).toBe(0);
     expect(jsonLines(again.stdout).filter((e) => e['@type'] === 'warning_entity').map((e) => e['message'])).toEqual([
       'Connector jdbc-users already exists',
       'Connector USERS_FILE already exists',
     ]);
-    expect((await w.names(data)).sort()).toEqual(['USERS_FILE', 'jdbc-users']);
+    expect(written()).toHaveLength(users.length); // resumed from its offsets: nothing read or written twice
+    expect((await w.names('.sluice')).sort()).toEqual(['USERS_FILE', 'jdbc-users']);
   });
 
   it('does not crash when the reader of its output goes away', async () => {
     const w = workspace();
-    w.write('ok.sql', `${FILE_SRC('a')}\n${FILE_SNK('b')}\nSHOW CONNECTORS;\nSHOW CONNECTOR PLUGINS;\n`.repeat(1));
-    const child = w.start(['run', 'ok.sql', '--data-dir', 'data']);
+    w.write('in.txt', numbered(1, 100));
+    w.write('ok.sql', `${FILE_SRC('a')}\n${FILE_SNK('b')}\nSHOW CONNECTORS;\nSHOW CONNECTOR PLUGINS;\nPRINT 'lines' FROM BEGINNING LIMIT 100;\n`);
+    const child = w.start(['run', 'ok.sql', '--data-dir', 'data', '--until-idle']);
     child.stdout.destroy(); // like `sluice run ok.sql | head -0`
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -317,14 +299,228 @@ describe.concurrent('sluice run', () => {
     expect(stderr).not.toMatch(/EPIPE/);
     expect(code).toBe(0);
     expect(await w.names('data')).toEqual(['A', 'B']);
+    expect(fileLines(w.path('out.txt'))).toHaveLength(100); // the connectors ran to the end all the same
+  });
+});
+
+/** A file source → embedded log → file sink pipeline over in.txt and out.txt (topic `lines`). */
+const PIPELINE = (guarantee = 'ATLEAST_ONCE') =>
+  `CREATE SOURCE CONNECTOR IF NOT EXISTS src WITH ('connector.class' = 'FileStreamSource', 'file' = 'in.txt', 'topic' = 'lines', 'batch.size' = '100', 'processing.guarantees' = '${guarantee}');\n` +
+  `CREATE SINK CONNECTOR IF NOT EXISTS snk WITH ('connector.class' = 'FileStreamSink', 'file' = 'out.txt', 'topics' = 'lines', 'processing.guarantees' = '${guarantee}');\n`;
+
+/**
+ * Sends `sql` to a piped `sluice shell --output json` every 250 ms until one of the entities it prints satisfies
+ * `found` (for states the runtime reaches a moment after it starts), then leaves the shell with `exit`.
+ */
+async function executeUntil(w: Workspace, dataDir: string, sql: string, found: (e: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  const child = w.start(['shell', '--data-dir', dataDir, '--output', 'json']);
+  const done = collect(child);
+  let match: Record<string, unknown> | undefined;
+  let seen = '';
+  child.stdout.on('data', (d: Buffer) => {
+    seen += d.toString();
+    const lines = seen.split('\n');
+    seen = lines.pop()!;
+    for (const l of lines) if (match === undefined && l !== '' && found(JSON.parse(l) as Record<string, unknown>)) match = JSON.parse(l) as Record<string, unknown>;
+  });
+  try {
+    await until(() => {
+      if (match === undefined) child.stdin.write(`${sql}\n`);
+      return match !== undefined;
+    }, `an answer to ${sql} that matches`, 20_000, 250);
+  } finally {
+    child.stdin.end('exit\n');
+    expectClean(await done);
+  }
+  return match!;
+}
+
+describe.concurrent('sluice run keeps connectors running', () => {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`without --until-idle runs until ${signal}, then exits 0 having flushed and committed; a re-run resumes (no duplicate, no loss)`, async () => {
+      const w = workspace();
+      const all = numbered(1, 5500);
+      const lines = all.replace(/\n$/, '').split('\n');
+      w.write('in.txt', numbered(1, 2000));
+      w.write('pipeline.sql', PIPELINE()); // at least once: only a graceful stop's commit avoids repeats
+      const child = w.start(['run', 'pipeline.sql', '--data-dir', 'data']);
+      const done = collect(child);
+      child.stdin.end();
+      await waitForOutput(child, /Connectors are running; press Ctrl-C to stop\./, 'stderr');
+      await until(() => fileLines(w.path('out.txt')).length >= 2000, 'the first 2000 lines in out.txt');
+      // Idle is not the end: only a signal stops `run`.
+      await sleep(1_000);
+      expect(child.exitCode, 'run exited without a signal').toBeNull();
+      // More input, and the signal while it flows.
+      fs.appendFileSync(w.path('in.txt'), numbered(2001, 3000));
+      await until(() => fileLines(w.path('out.txt')).length > 2000, 'more lines in out.txt');
+      const stopped = expectClean(await stopWith(child, done, signal));
+      expect(stopped, stopped.stderr).toMatchObject({ code: 0, signal: null });
+      const atStop = fileLines(w.path('out.txt'));
+      expect(atStop, 'out.txt at the stop is a prefix of the input').toEqual(lines.slice(0, atStop.length));
+
+      fs.appendFileSync(w.path('in.txt'), numbered(5001, 500));
+      const again = await w.sluice(['run', 'pipeline.sql', '--data-dir', 'data', '--until-idle']);
+      expect(again.code, again.stderr).toBe(0);
+      expect(fileLines(w.path('out.txt'))).toEqual(lines);
+    });
+  }
+
+  it('keeps running with nothing to run (no connector, or only a FAILED one) until SIGTERM, then exits 0', async () => {
+    // Regression: signal listeners do not keep Node alive, so with no connector doing I/O `run` ended at once.
+    const w = workspace();
+    w.write('none.sql', 'SHOW CONNECTORS;\n');
+    w.write('failing.sql', "CREATE SOURCE CONNECTOR missing WITH ('connector.class' = 'FileStreamSource', 'file' = 'nowhere.txt', 'topic' = 't');\n");
+    for (const [script, dataDir] of [['none.sql', 'd1'], ['failing.sql', 'd2']] as const) {
+      const child = w.start(['run', script, '--data-dir', dataDir]);
+      const done = collect(child);
+      child.stdin.end();
+      await waitForOutput(child, /Connectors are running/, 'stderr');
+      await sleep(1_500);
+      expect(child.exitCode, `${script}: run exited without a signal`).toBeNull();
+      const r = expectClean(await stopWith(child, done, 'SIGTERM'));
+      expect(r, r.stderr).toMatchObject({ code: 0, signal: null });
+    }
+  });
+
+  it('--until-idle exits 1 when a connector FAILED (a source whose file does not exist); DESCRIBE shows the trace', async () => {
+    const w = workspace();
+    w.write('in.txt', numbered(1, 10));
+    w.write('bad.sql', `${PIPELINE()}CREATE SOURCE CONNECTOR IF NOT EXISTS missing WITH ('connector.class' = 'FileStreamSource', 'file' = 'nowhere.txt', 'topic' = 'other');\n`);
+    const r = await w.sluice(['run', 'bad.sql', '--data-dir', 'data', '--until-idle']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Created connector MISSING');
+    expect(r.stderr).toContain('bad.sql: a connector FAILED (DESCRIBE CONNECTOR shows why)');
+    expect(r.stderr).toMatch(/nowhere\.txt does not exist/);
+
+    // errors.retry.timeout defaults to 0: FAILED at once, in every process that runs it.
+    const described = await executeUntil(w, 'data', 'DESCRIBE CONNECTOR missing;', (e) => (e['status'] as { connector: { state: string } } | undefined)?.connector.state === 'FAILED');
+    const status = described['status'] as { tasks: { state: string; trace?: string }[] };
+    expect(status.tasks).toMatchObject([{ state: 'FAILED', trace: expect.stringMatching(/nowhere\.txt does not exist/) }]);
+    expect(described['lastError']).toMatchObject({ message: expect.stringMatching(/nowhere\.txt does not exist/) });
+  });
+
+  it('a file source → file sink pipeline copies the input line for line; a partial last line waits for its end', async () => {
+    const w = workspace();
+    const complete = ['plain', '', 'ünïcødé → ✓', 'crlf line', '  spaced  ', '{"json":"as text"}'];
+    w.write('in.txt', `${complete.slice(0, 3).join('\n')}\n${complete[3]}\r\n${complete.slice(4).join('\n')}\nno newline yet`);
+    w.write('pipeline.sql', PIPELINE('EFFECTIVELY_ONCE'));
+    const r = await w.sluice(['run', 'pipeline.sql', '--data-dir', 'data', '--until-idle']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(fileLines(w.path('out.txt'))).toEqual(complete);
+    fs.appendFileSync(w.path('in.txt'), ', now ended\n');
+    const again = await w.sluice(['run', 'pipeline.sql', '--data-dir', 'data', '--until-idle']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(fileLines(w.path('out.txt'))).toEqual([...complete, 'no newline yet, now ended']);
+  });
+
+  it('the piped shell runs the connectors while it is open', async () => {
+    const w = workspace();
+    w.write('in.txt', numbered(1, 50));
+    const child = w.start(['shell', '--data-dir', 'data', '--output', 'json']);
+    const done = collect(child);
+    child.stdin.write(PIPELINE()); // stdin stays open: the shell, and its connectors, keep running
+    await until(() => fileLines(w.path('out.txt')).length === 50, 'out.txt to have the 50 lines');
+    fs.appendFileSync(w.path('in.txt'), numbered(51, 50));
+    await until(() => fileLines(w.path('out.txt')).length === 100, 'out.txt to have the 100 lines');
+    child.stdin.end('exit\n');
+    const r = expectClean(await done);
+    expect(r.code, r.stderr).toBe(0);
+    expect(types(r.stdout)).toEqual(['connector_info', 'connector_info']);
+    expect(fileLines(w.path('out.txt'))).toEqual(numbered(1, 100).trim().split('\n'));
+  });
+});
+
+describe.concurrent('statements that act on the runtime', () => {
+  /** A workspace whose pipeline has copied five lines (`line 1`..`line 5`, 35 bytes) and stopped. */
+  async function drained(guarantee = 'ATLEAST_ONCE'): Promise<Workspace> {
+    const w = workspace();
+    w.write('in.txt', numbered(1, 5));
+    w.write('pipeline.sql', PIPELINE(guarantee));
+    const r = await w.sluice(['run', 'pipeline.sql', '--data-dir', 'data', '--until-idle']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fileLines(w.path('out.txt'))).toHaveLength(5);
+    return w;
+  }
+  const ROW = /^rowtime: \d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d\.\d{3} Z, key: <null>, value: line (\d+), partition: 0$/;
+
+  it("PRINT 'topic' FROM BEGINNING LIMIT n prints n records (table: ksqlDB's rowtime/key/value lines; json: one line each) and ends", async () => {
+    const w = await drained();
+    const table = await w.sluice(['shell', '--data-dir', 'data', '--execute', "PRINT 'lines' FROM BEGINNING LIMIT 3;"]);
+    expect(table.code, table.stderr).toBe(0);
+    const out = table.stdout.split('\n').filter((l) => l !== '');
+    expect(out.slice(0, 2)).toEqual(['Key format: JSON', 'Value format: JSON']);
+    expect(out.slice(2)).toHaveLength(3);
+    expect(out.slice(2).map((l) => ROW.exec(l)?.[1])).toEqual(['1', '2', '3']);
+
+    // In a script of `run` too, in JSON: the statement's entity, then one print_record per record.
+    w.write('print.sql', "PRINT 'lines' FROM BEGINNING LIMIT 4;\n");
+    const json = await w.sluice(['run', 'print.sql', '--data-dir', 'data', '--output', 'json', '--until-idle']);
+    expect(json.code, json.stderr).toBe(0);
+    const entities = jsonLines(json.stdout);
+    expect(entities.map((e) => e['@type'])).toEqual(['print_topic', 'print_record', 'print_record', 'print_record', 'print_record']);
+    expect(entities.slice(1).map((e) => [e['topic'], e['partition'], e['offset'], e['key'], e['value']])).toEqual(
+      [1, 2, 3, 4].map((n) => ['lines', 0, n - 1, null, `line ${n}`]),
+    );
+  });
+
+  it('SHOW TOPICS lists the topic with its record count; SHOW CONNECTOR OFFSETS shows committed positions', async () => {
+    const w = await drained();
+    const [topics, source, sink] = await w.execute('data', 'SHOW TOPICS; SHOW CONNECTOR OFFSETS src; SHOW CONNECTOR OFFSETS snk;');
+    expect(topics).toMatchObject({ '@type': 'kafka_topics', topics: [{ name: 'lines', partitions: 1, records: 5 }] });
+    expect(source).toMatchObject({ '@type': 'connector_offsets', connectorName: 'SRC', offsets: [{ partition: { filename: 'in.txt' }, offset: { position: 35 } }] });
+    expect(sink).toMatchObject({
+      '@type': 'connector_offsets',
+      connectorName: 'SNK',
+      offsets: [{ partition: { kafka_topic: 'lines', kafka_partition: 0 }, offset: { kafka_offset: 5 } }],
+    });
+    const table = await w.sluice(['shell', '--data-dir', 'data', '--execute', 'SHOW TOPICS; SHOW CONNECTOR OFFSETS src;']);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^ Topic +\| Partitions +\| Records +$/m);
+    expect(table.stdout).toMatch(/^ lines +\| 1 +\| 5 +$/m);
+    expect(table.stdout).toMatch(/^ \{"filename":"in\.txt"\} +\| \{.*"position":35\} +$/m);
+  });
+
+  it('ALTER CONNECTOR … RESET OFFSETS is refused while running and allowed when paused; after RESUME the source re-reads from the start', async () => {
+    const w = await drained();
+    const refused = await w.sluice(['shell', '--data-dir', 'data', '--execute', 'ALTER CONNECTOR src RESET OFFSETS;']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^1:17 CONNECTOR_NOT_PAUSED connector SRC is running: offsets can only be reset while it is paused/m);
+    expect(fileLines(w.path('out.txt'))).toHaveLength(5);
+
+    const paused = await w.sluice(['shell', '--data-dir', 'data', '--execute', 'PAUSE CONNECTOR src;']);
+    expect(paused.code, paused.stderr).toBe(0);
+    w.write('reset.sql', 'ALTER CONNECTOR src RESET OFFSETS;\nRESUME CONNECTOR src;\n');
+    const reset = await w.sluice(['run', 'reset.sql', '--data-dir', 'data', '--output', 'json', '--until-idle']);
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(types(reset.stdout)).toEqual(['connector_offsets_reset', 'connector_state']);
+    // The sink's positions were not reset: it writes the re-read records after the first ones.
+    const five = numbered(1, 5).trim().split('\n');
+    expect(fileLines(w.path('out.txt'))).toEqual([...five, ...five]);
+    const [topics] = await w.execute('data', 'SHOW TOPICS;');
+    expect(topics).toMatchObject({ topics: [{ name: 'lines', records: 10 }] });
+  });
+
+  // KNOWN BUG (src/runtime/runtime.ts): the scheduler applies the catalog as it is when its queued apply() runs,
+  // not each statement's change in turn. A script's statements all execute before the first apply, so PAUSE and
+  // RESUME cancel out, the source never stops, and the reset deletes its offsets behind its back: nothing is
+  // re-read now (the running task keeps its in-memory position), and the next start (or nothing, if a later
+  // commit overwrites them) re-reads instead. Remove `.fails` once PAUSE; RESET; RESUME in one script works.
+  it('PAUSE; ALTER … RESET OFFSETS; RESUME in one script re-reads the source at once', async () => {
+    const w = await drained();
+    w.write('reset.sql', 'PAUSE CONNECTOR src;\nALTER CONNECTOR src RESET OFFSETS;\nRESUME CONNECTOR src;\n');
+    const reset = await w.sluice(['run', 'reset.sql', '--data-dir', 'data', '--until-idle']);
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(fileLines(w.path('out.txt'))).toHaveLength(10);
   });
 });
 
 describe.concurrent('sluice check', () => {
   it('prints FILE:LINE:COL CODE message per error, exits 1, and changes nothing', async () => {
     const w = workspace();
-    w.write('errs.sql', `${FILE_SRC('a')}\nDROP CONNECTOR nope;\n\n  SHOW TOPICS;\n`);
-    w.write('good.sql', `${FILE_SRC('a')}\nDESCRIBE CONNECTOR a;\n`);
+    w.write('errs.sql', `${FILE_SRC('a')}\nDROP CONNECTOR nope;\n\n  SET 'no.such.property' = 'x';\n`);
+    w.write('good.sql', `${FILE_SRC('a')}\nDESCRIBE CONNECTOR a;\nSHOW TOPICS;\nPRINT 'lines' FROM BEGINNING LIMIT 1;\n`);
     const [bad, good, badJson] = await Promise.all([
       w.sluice(['check', 'errs.sql', '--data-dir', 'data']),
       w.sluice(['check', 'good.sql', '--data-dir', 'data']),
@@ -333,7 +529,7 @@ describe.concurrent('sluice check', () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout.split('\n').filter((l) => l !== '')).toEqual([
       'errs.sql:2:16 CONNECTOR_NOT_FOUND connector NOPE does not exist',
-      expect.stringMatching(/^errs\.sql:4:3 UNSUPPORTED_STATEMENT SHOW TOPICS /),
+      expect.stringMatching(/^errs\.sql:4:7 INVALID_PROPERTY /),
     ]);
     expect(bad.stderr).toBe('errs.sql: 2 errors\n');
     expect(good.code, good.stdout).toBe(0);
@@ -342,7 +538,7 @@ describe.concurrent('sluice check', () => {
     expect(badJson.code).toBe(1);
     expect(jsonLines(badJson.stdout).map((e) => [e['code'], e['line'], e['column']])).toEqual([
       ['CONNECTOR_NOT_FOUND', 2, 16],
-      ['UNSUPPORTED_STATEMENT', 4, 3],
+      ['INVALID_PROPERTY', 4, 7],
     ]);
     // check only reads: it did not even create the data dir.
     expect(fs.existsSync(path.join(w.dir, 'data'))).toBe(false);
@@ -350,15 +546,16 @@ describe.concurrent('sluice check', () => {
 
   it('validates against the existing catalog without modifying it', async () => {
     const w = workspace();
+    w.write('in.txt', 'x\n');
     w.write('setup.sql', `${FILE_SRC('a')}\n`);
-    expect((await w.sluice(['run', 'setup.sql', '--data-dir', 'data'])).code).toBe(0);
+    expect((await w.sluice(['run', 'setup.sql', '--data-dir', 'data', '--until-idle'])).code).toBe(0);
     w.write('change.sql', `DROP CONNECTOR a;\n${FILE_SNK('b')}\nPAUSE CONNECTOR b;\nDESCRIBE CONNECTOR gone;\n`);
     const r = await w.sluice(['check', 'change.sql', '--data-dir', 'data']);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('change.sql:4:20 CONNECTOR_NOT_FOUND connector GONE does not exist\n');
     const list = await w.sluice(['shell', '--data-dir', 'data', '--output', 'json', '--execute', 'SHOW CONNECTORS;']);
     expect(jsonLines(list.stdout)[0]!['connectors']).toEqual([
-      { name: 'A', type: 'source', className: 'org.apache.kafka.connect.file.FileStreamSourceConnector', state: 'UNASSIGNED' },
+      { name: 'A', type: 'source', className: 'org.apache.kafka.connect.file.FileStreamSourceConnector', state: expect.stringMatching(new RegExp(`^${LIVE_STATUS}$`)) },
     ]);
   });
 });
@@ -468,18 +665,19 @@ describe.concurrent('sluice shell --file / --execute', () => {
 describe.concurrent('data directory', () => {
   it('is --data-dir, else $SLUICE_DATA_DIR, else ./.sluice', async () => {
     const w = workspace();
+    w.write('in.txt', '');
     w.write('a.sql', `${FILE_SRC('a')}\n`);
-    const fromEnv = await w.sluice(['run', 'a.sql'], { env: { SLUICE_DATA_DIR: path.join(w.dir, 'env-dir') } });
+    const fromEnv = await w.sluice(['run', 'a.sql', '--until-idle'], { env: { SLUICE_DATA_DIR: path.join(w.dir, 'env-dir') } });
     expect(fromEnv.code, fromEnv.stderr).toBe(0);
     expect(fs.existsSync(path.join(w.dir, 'env-dir', 'catalog.db'))).toBe(true);
     expect(fs.existsSync(path.join(w.dir, '.sluice'))).toBe(false);
 
-    const flagWins = await w.sluice(['run', 'a.sql', '--data-dir', 'flag-dir'], { env: { SLUICE_DATA_DIR: path.join(w.dir, 'env-dir') } });
+    const flagWins = await w.sluice(['run', 'a.sql', '--data-dir', 'flag-dir', '--until-idle'], { env: { SLUICE_DATA_DIR: path.join(w.dir, 'env-dir') } });
     expect(flagWins.code, flagWins.stderr).toBe(0);
     expect(flagWins.stdout).toContain('Created connector A'); // a fresh catalog, not env-dir's
     expect(fs.existsSync(path.join(w.dir, 'flag-dir', 'catalog.db'))).toBe(true);
 
-    const byDefault = await w.sluice(['run', 'a.sql']);
+    const byDefault = await w.sluice(['run', 'a.sql', '--until-idle']);
     expect(byDefault.code, byDefault.stderr).toBe(0);
     expect(fs.existsSync(path.join(w.dir, '.sluice', 'catalog.db'))).toBe(true);
 
@@ -489,6 +687,7 @@ describe.concurrent('data directory', () => {
 
   it('a second writer gets DATA_DIR_LOCKED with the holder pid; check still works; after SIGKILL the dir is free', async () => {
     const w = workspace();
+    w.write('in.txt', '');
     w.write('a.sql', `${FILE_SRC('a')}\n`);
     const holder = w.start(['shell', '--data-dir', 'data', '--output', 'json']);
     const holderDone = new Promise<void>((resolve) => holder.once('exit', () => resolve()));
@@ -512,7 +711,7 @@ describe.concurrent('data directory', () => {
       holder.kill('SIGKILL');
       await holderDone;
     }
-    const after = await w.sluice(['run', 'a.sql', '--data-dir', 'data']);
+    const after = await w.sluice(['run', 'a.sql', '--data-dir', 'data', '--until-idle']);
     expect(after.code, after.stderr).toBe(0);
     expect(after.stdout).toContain('Created connector A');
   });
@@ -535,12 +734,17 @@ describe.concurrent('secrets', () => {
 
   it('a password never appears in the output of run, check or shell, errors on the same line included', async () => {
     const w = workspace();
+    // A database the connectors can really read, so the runs below end idle instead of FAILED.
+    const db = new Database(w.path('x.db'));
+    db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t (v) VALUES ('a'), ('b');");
+    db.close();
     // Errors on the very line that holds the password: an unknown key, and a guarantee the mode cannot give.
     w.write('bad.sql', `${JDBC('j', ", 'tpoic' = 'x'")}\n${JDBC('k', ", 'mode' = 'bulk', 'processing.guarantees' = 'EFFECTIVELY_ONCE'").replace("'mode'='incrementing', ", '')}\n`);
     w.write('good.sql', `${JDBC('j')}\nDESCRIBE CONNECTOR j EXTENDED;\nALTER CONNECTOR j SET ('connection.password' = '${PW2}', 'poll.interval.ms' = 10);\nSHOW CONNECTORS;\nDESCRIBE CONNECTOR j EXTENDED;\n`);
     const results = await Promise.all([
       w.sluice(['run', 'bad.sql', '--data-dir', 'd1']),
-      w.sluice(['run', 'bad.sql', '--data-dir', 'd1', '--output', 'json']),
+      // Its own data dir: two writers at once on one would race for the lock (DATA_DIR_LOCKED).
+      w.sluice(['run', 'bad.sql', '--data-dir', 'd1b', '--output', 'json']),
       w.sluice(['check', 'bad.sql', '--data-dir', 'd1']),
       w.sluice(['check', 'bad.sql', '--data-dir', 'd1', '--output', 'json']),
       w.sluice(['shell', '--data-dir', 'd2'], { input: fs.readFileSync(path.join(w.dir, 'bad.sql'), 'utf8') }),
@@ -554,8 +758,8 @@ describe.concurrent('secrets', () => {
     expect(results[0]!.stderr).toContain("'connection.password'='********'");
 
     const good = await Promise.all([
-      w.sluice(['run', 'good.sql', '--data-dir', 'd4']),
-      w.sluice(['run', 'good.sql', '--data-dir', 'd5', '--output', 'json']),
+      w.sluice(['run', 'good.sql', '--data-dir', 'd4', '--until-idle']),
+      w.sluice(['run', 'good.sql', '--data-dir', 'd5', '--output', 'json', '--until-idle']),
     ]);
     expectNoSecret(good);
     for (const r of good) expect(r.code, r.stderr).toBe(0);

@@ -79,7 +79,8 @@ async function runCommand(file: string, opts: RunOptions, streams: Streams): Pro
       streams.stderr.write(`${file}: ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was executed\n`);
       return EXIT_FAILED;
     }
-    runtime = await hostRuntime(catalog, engine, dataDir);
+    // `run` reads its script from a file, so standard input is free for a file source without a file.
+    runtime = await hostRuntime(catalog, engine, dataDir, { lendStdin: true });
     const entities = engine.execute(text, session, { file });
     await printer.emit(entities, { file, signal: interrupted.signal });
     let failed = entities.some(isError);
@@ -91,7 +92,15 @@ async function runCommand(file: string, opts: RunOptions, streams: Streams): Pro
       }
     } else if (!interrupted.signal.aborted) {
       streams.stderr.write(`Connectors are running; press Ctrl-C to stop.\n`);
-      await signals.promise;
+      // Signal listeners do not keep Node's event loop alive, and the runtime's own timers are unref'd: with no
+      // connector doing I/O (none created, all paused or FAILED) the process would otherwise end here at once,
+      // exit 0 and skip the graceful stop below.
+      const keepAlive = setInterval(() => undefined, 2 ** 30);
+      try {
+        await signals.promise;
+      } finally {
+        clearInterval(keepAlive);
+      }
     }
     return failed ? EXIT_FAILED : 0;
   } finally {

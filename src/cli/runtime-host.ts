@@ -8,10 +8,10 @@ import { Runtime } from '../runtime/runtime.js';
  * Runs connectors in this process on the embedded log in the data dir, and attaches the runtime to the engine
  * so statements act at once. The catalog lock already makes this process the only one running them.
  */
-export async function hostRuntime(catalog: Catalog, engine: Engine, dataDir: string): Promise<Runtime> {
+export async function hostRuntime(catalog: Catalog, engine: Engine, dataDir: string, opts: { lendStdin?: boolean } = {}): Promise<Runtime> {
   const log = EmbeddedLog.open(dataDir);
   const logger = createLogger({ level: parseLogLevel(process.env['SLUICE_LOG_LEVEL']), redact: (s) => engine.redactor.redact(s) });
-  const runtime = new Runtime({ catalog, log, registry: engine.registry, logger });
+  const runtime = new Runtime({ catalog, log, registry: engine.registry, logger, ...(opts.lendStdin ? { stdin: process.stdin } : {}) });
   await runtime.start();
   engine.runtime = runtime;
   return runtime;

@@ -37,6 +37,8 @@ export interface SourceTaskContext {
   readonly logger: TaskLogger;
   /** Aborted when the task must stop; a poll that waits should end early. */
   readonly signal: AbortSignal;
+  /** The process's standard input, when nothing else (such as the shell) reads it. */
+  readonly stdin?: NodeJS.ReadableStream | undefined;
 }
 
 export interface SourceTask {
@@ -88,8 +90,11 @@ export interface SinkTask {
 
 /** The runtime half of a connector definition (the config half is in schema.ts). */
 export interface ConnectorRuntime {
-  /** Split the connector's work into at most maxTasks task configs (Kafka Connect's taskConfigs). */
-  taskConfigs?(config: ConfigMap, maxTasks: number): Promise<ConfigMap[]> | ConfigMap[];
+  /**
+   * Split the connector's work into at most maxTasks task configs (Kafka Connect's taskConfigs). May reach the
+   * source system (to list tables); must give up promptly when the signal aborts (the connector is stopping).
+   */
+  taskConfigs?(config: ConfigMap, maxTasks: number, signal?: AbortSignal): Promise<ConfigMap[]> | ConfigMap[];
   /** A task for one of the configs taskConfigs returned. */
   createSourceTask?(config: ConfigMap): SourceTask;
   createSinkTask?(config: ConfigMap): SinkTask;

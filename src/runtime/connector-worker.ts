@@ -19,6 +19,7 @@ export interface WorkerDeps {
   onStatusChange: () => void;
   onAppended: (positions: { topic: string; partition: number; offset: number }[]) => void;
   onSinkCommitted: (connector: string, positions: readonly SinkPosition[]) => void;
+  stdin?: NodeJS.ReadableStream | undefined;
 }
 
 interface RunningTask {
@@ -41,6 +42,8 @@ export class ConnectorWorker {
   private trace: string | undefined;
   private tasks: RunningTask[] = [];
   private abort = new AbortController();
+  private starting: Promise<void> = Promise.resolve();
+  private launched = false;
   private readonly logger: Logger;
   /** Topics this connector has written to (sources), kept across restarts. */
   private readonly topics: Set<string>;
@@ -72,26 +75,39 @@ export class ConnectorWorker {
     };
   }
 
-  /** Start all tasks; returns once they are launched (each task starts, with retries, on its own). */
-  async start(): Promise<void> {
+  /**
+   * Start in the background: splitting into tasks may have to reach a database that is slow or down, and that
+   * must hold up neither the other connectors nor a stop. Each task then starts, with retries, on its own.
+   */
+  start(): void {
     this.abort = new AbortController();
+    this.starting = this.launchAll(this.abort.signal);
+  }
+
+  private async launchAll(signal: AbortSignal): Promise<void> {
+    this.launched = false;
     try {
       const runtime = await this.def.load?.();
       if (!runtime) throw new Error(`connector ${this.def.className} cannot run in this Sluice (no runtime)`);
       const maxTasks = Number(valueOf(this.config, frameworkField.tasksMax) ?? 1);
-      const configs = runtime.taskConfigs ? await runtime.taskConfigs(this.config, maxTasks) : [this.config];
+      const configs = runtime.taskConfigs ? await runtime.taskConfigs(this.config, maxTasks, signal) : [this.config];
       const offsets = this.def.kind === 'source' ? await this.loadSourceOffsets() : new Map();
+      if (signal.aborted) return;
       this.tasks = configs.map((config, taskId) => this.launch(runtime, config, taskId, configs.length, offsets));
       this.setState('RUNNING');
     } catch (err) {
+      if (signal.aborted) return;
       this.logger.error(`cannot start: ${describeError(err)}`);
       this.setState('FAILED', describeError(err));
+    } finally {
+      this.launched = true;
     }
   }
 
   /** Stop polling, let in-flight batches finish (flush, commit), stop the tasks. */
   async stop(finalState: RuntimeState = 'UNASSIGNED'): Promise<void> {
     this.abort.abort();
+    await this.starting;
     await Promise.all(this.tasks.map((t) => t.done));
     for (const t of this.tasks) if (t.status.state !== 'FAILED') t.status.set(finalState === 'PAUSED' ? 'PAUSED' : 'UNASSIGNED');
     if (this.state !== 'FAILED' || finalState === 'PAUSED') this.setState(finalState);
@@ -108,6 +124,8 @@ export class ConnectorWorker {
 
   /** Every source task found nothing new at its last poll and every sink task has committed all there is. */
   async isIdle(): Promise<boolean> {
+    // Still splitting into tasks: not idle yet, whatever the (empty) task list says.
+    if (!this.launched) return false;
     for (const t of this.tasks) {
       if (t.status.state === 'FAILED') continue;
       const idle = t.runner instanceof SourceRunner ? t.runner.isIdle : await t.runner.isCaughtUp();
@@ -193,6 +211,7 @@ export class ConnectorWorker {
         task,
         offsets,
         topicConfig,
+        stdin: this.deps.stdin,
         onAppended: (positions) => {
           const before = this.topics.size;
           for (const p of positions) this.topics.add(p.topic);

@@ -263,3 +263,20 @@ describe('topics a source creates', () => {
     expect(info).toMatchObject({ partitions: 1, retentionMs: undefined, retentionBytes: undefined });
   });
 });
+
+describe('a connector whose database is unreachable', () => {
+  it('holds up neither other connectors nor stop()', async () => {
+    const r = await rig();
+    // Five attempts ten seconds apart: splitting into tasks would block for 40 s if anything waited on it.
+    r.exec(
+      "CREATE SOURCE CONNECTOR pg WITH ('connector.class'='JdbcSource', 'connection.url'='jdbc:postgresql://127.0.0.1:1/test', " +
+        "'mode'='incrementing', 'incrementing.column.name'='id', 'connection.attempts'='5', 'connection.backoff.ms'='10000');",
+    );
+    const input = tmp.file('in.txt');
+    fs.writeFileSync(input, numbered(0, 5));
+    r.exec(source('src', input, 'fine'));
+    await eventually(async () => (await readAll(r.log, 'fine')).length === 5, 5_000, 'the other connector to move data');
+    // Blocking would take 40 s, past this test's time limit: stopping must abort the connection attempts.
+    await r.runtime.stop();
+  });
+});

@@ -13,6 +13,8 @@ export interface RuntimeOptions {
   registry: ConnectorRegistry;
   logger: Logger;
   workerId?: string;
+  /** Lent to connectors that read standard input; undefined when the process itself reads it (the shell). */
+  stdin?: NodeJS.ReadableStream;
   /** How often caches refresh, status counters persist and retention runs. */
   tickMs?: number;
 }
@@ -62,9 +64,15 @@ export class Runtime implements RuntimeView {
     this.timer.unref();
   }
 
+  /**
+   * Apply the catalog as it is NOW. The snapshot is taken at the call, not when the queued step runs: a script
+   * executes all its statements before any step runs, and `PAUSE …; ALTER … RESET OFFSETS; RESUME …` must still
+   * pause, reset and resume in that order.
+   */
   reconcile(): void {
     if (this.stopped) return;
-    this.queue = this.queue.then(() => this.apply()).catch((err) => this.o.logger.error(`scheduler: ${describeError(err)}`));
+    const snapshot = this.o.catalog.listConnectors();
+    this.queue = this.queue.then(() => this.apply(snapshot)).catch((err) => this.o.logger.error(`scheduler: ${describeError(err)}`));
   }
 
   /** SIGINT/SIGTERM: stop polling, let batches finish, flush, commit, persist status. */
@@ -124,9 +132,8 @@ export class Runtime implements RuntimeView {
     }
   }
 
-  private async apply(): Promise<void> {
+  private async apply(live: readonly ConnectorRecord[]): Promise<void> {
     if (this.stopped) return;
-    const live = this.o.catalog.listConnectors();
     const liveIds = new Set(live.map((r) => r.id));
     for (const [id, w] of this.workers) {
       if (!liveIds.has(id)) {
@@ -149,7 +156,7 @@ export class Runtime implements RuntimeView {
       const worker = new ConnectorWorker(record, def, this.deps(record.id), current?.status() ?? this.o.catalog.getStatus(record.id));
       this.workers.set(record.id, worker);
       if (record.desiredState === 'PAUSED') worker.markPaused();
-      else await worker.start();
+      else worker.start();
     }
     this.persistStatus(true);
   }
@@ -159,6 +166,7 @@ export class Runtime implements RuntimeView {
       log: this.log,
       logger: this.o.logger,
       workerId: this.workerId,
+      stdin: this.o.stdin,
       onStatusChange: () => {
         this.statusDirty.add(connectorId);
         // State changes are persisted at once (a FAILED must survive a crash right after it); counters each tick.

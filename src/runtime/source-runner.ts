@@ -19,6 +19,8 @@ export interface SourceRunnerOptions {
   retry: RetryPolicy;
   /** Committed offsets, loaded before the task starts. */
   offsets: ReadonlyMap<string, Record<string, unknown> | null>;
+  /** Standard input for connectors that read it (file source without a file), when the process lends it. */
+  stdin?: NodeJS.ReadableStream | undefined;
   /** Settings of the topics this source creates (topic.creation.default.*). */
   topicConfig?: TopicConfig;
   /** Told after every write, so the runtime's view of topics stays current without asking the log. */
@@ -65,6 +67,7 @@ export class SourceRunner {
             offset: (partition) => this.o.offsets.get(partitionKey(partition)),
             logger,
             signal,
+            stdin: this.o.stdin,
           });
           return true;
         },

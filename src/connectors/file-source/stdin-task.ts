@@ -12,12 +12,19 @@ export class StdinSourceTask implements SourceTask {
   private batchSize = 2000;
   private emptyLastPoll = false;
 
-  constructor(private readonly input: NodeJS.ReadableStream = process.stdin) {}
+  /** `input` replaces the runtime's stdin (tests pass a stream). */
+  constructor(private readonly input?: NodeJS.ReadableStream) {}
 
   async start(ctx: SourceTaskContext): Promise<void> {
     this.topic = valueOf(ctx.config, F.topic) ?? '';
     this.batchSize = Number(valueOf(ctx.config, F.batchSize) ?? 2000);
-    this.rl = readline.createInterface({ input: this.input, crlfDelay: Infinity, terminal: false });
+    const input = this.input ?? ctx.stdin;
+    if (!input) {
+      throw new Error(
+        "standard input is not available to connectors here (the shell reads it): set 'file', or run the connector with `sluice run`",
+      );
+    }
+    this.rl = readline.createInterface({ input, crlfDelay: Infinity, terminal: false });
     this.rl.on('line', (line) => {
       this.queue.push(line);
       // Backpressure: stop reading while a batch and more are waiting.

@@ -274,3 +274,30 @@ function fakeContext(file: string, committed: Map<string, Record<string, unknown
     signal: new AbortController().signal,
   };
 }
+
+describe('stdin that the process itself reads', () => {
+  it('is refused with a clear, non-retriable error when the runtime lends no stdin (the shell)', async () => {
+    const task = new StdinSourceTask();
+    const ctx = { ...fakeContext('', new Map()), config: { topic: 'lines' } };
+    const err = await task.start(ctx).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(RetriableTaskError);
+    expect((err as Error).message).toMatch(/standard input is not available.*'file'/);
+  });
+
+  it('reads the stdin the runtime lends', async () => {
+    const input = new PassThrough();
+    const task = new StdinSourceTask();
+    await task.start({ ...fakeContext('', new Map()), config: { topic: 'lines' }, stdin: input });
+    input.end('a\nb\n');
+    const got = await eventually(async () => {
+      const r = await task.poll();
+      return r.length === 2 ? r : false;
+    });
+    expect((got as SourceRecord[]).map((r) => r.value)).toEqual(['a', 'b']);
+    await task.stop();
+  });
+});

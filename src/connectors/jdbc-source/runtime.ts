@@ -28,10 +28,10 @@ export function groupPartitions<T>(elements: readonly T[], numGroups: number): T
  * A custom query runs in one task. Otherwise the tables are discovered now and spread over
  * min(#tables, maxTasks) tasks; with no table at all one task runs and stays idle.
  */
-export async function taskConfigs(config: ConfigMap, maxTasks: number): Promise<ConfigMap[]> {
+export async function taskConfigs(config: ConfigMap, maxTasks: number, signal?: AbortSignal): Promise<ConfigMap[]> {
   const s = parseSettings(config);
   if (s.query !== '') return [config];
-  const dialect = await connectDialect(s);
+  const dialect = await connectDialect(s, signal);
   let tables;
   try {
     tables = await discoverTables(dialect, s);
