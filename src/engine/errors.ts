@@ -1,10 +1,46 @@
-import { flattenErrors, toSluiceError } from '../errors/base.js';
+import { flattenErrors, SluiceError, toSluiceError } from '../errors/base.js';
 import { maskUnparsedText, type SecretRedactor } from '../sql/mask.js';
 import type { StatementErrorEntity } from './results.js';
 
+/** More problems than this in one statement are summed up in a last error: nobody reads the 20 000th. */
+export const MAX_ERRORS_PER_STATEMENT = 50;
+/** Source lines longer than this are shown as an excerpt around the column. */
+const MAX_SOURCE_LINE = 240;
+const CONTEXT = 100;
+
+/** The line the error is on, cut to a window around the column when long; `column` is the caret within it. */
+function excerpt(line: string, column: number): { text: string; column: number } {
+  if (line.length <= MAX_SOURCE_LINE) return { text: line, column };
+  const start = Math.max(0, column - 1 - CONTEXT);
+  const end = Math.min(line.length, column - 1 + CONTEXT);
+  const head = start > 0 ? '…' : '';
+  return { text: `${head}${line.slice(start, end)}${end < line.length ? '…' : ''}`, column: column - start + head.length };
+}
+
 /** Turn anything thrown while running a statement into one error entity per problem, secrets scrubbed. */
 export function errorEntities(err: unknown, statementText: string, source: string | undefined, redactor: SecretRedactor): StatementErrorEntity[] {
-  return flattenErrors(toSluiceError(err)).map((e) => {
+  let errors = flattenErrors(toSluiceError(err));
+  if (errors.length > MAX_ERRORS_PER_STATEMENT) {
+    const rest = errors.length - (MAX_ERRORS_PER_STATEMENT - 1);
+    const last = errors[MAX_ERRORS_PER_STATEMENT - 1]!;
+    errors = [
+      ...errors.slice(0, MAX_ERRORS_PER_STATEMENT - 1),
+      new SluiceError('TOO_MANY_ERRORS', `${rest} more errors in this statement (the first is shown here: ${last.message})`, { loc: last.loc }),
+    ];
+  }
+  // Split and mask each source line once, however many errors point into it.
+  let lines: string[] | undefined;
+  const masked = new Map<number, string>();
+  const lineAt = (n: number): string | undefined => {
+    if (source === undefined) return undefined;
+    lines ??= source.split(/\r\n?|\n/);
+    const raw = lines[n - 1];
+    if (raw === undefined) return undefined;
+    let m = masked.get(n);
+    if (m === undefined) masked.set(n, (m = maskUnparsedText(raw)));
+    return m;
+  };
+  return errors.map((e) => {
     const entity: StatementErrorEntity = {
       '@type': 'statement_error',
       error_code: e.errorCode,
@@ -17,8 +53,12 @@ export function errorEntities(err: unknown, statementText: string, source: strin
       entity.line = e.loc.line;
       entity.column = e.loc.column;
       if (e.loc.file !== undefined) entity.file = e.loc.file;
-      const line = source?.split(/\r\n?|\n/)[e.loc.line - 1];
-      if (line !== undefined) entity.sourceLine = maskUnparsedText(line);
+      const line = lineAt(e.loc.line);
+      if (line !== undefined) {
+        const shown = excerpt(line, e.loc.column);
+        entity.sourceLine = shown.text;
+        if (shown.column !== e.loc.column) entity.sourceColumn = shown.column;
+      }
     }
     if (e.hint) entity.hint = e.hint;
     return redactor.redactDeep(entity);

@@ -183,6 +183,8 @@ export interface StatementErrorEntity {
   hint?: string;
   /** The source line the position is on (secrets masked), so any client can draw a caret under it. */
   sourceLine?: string;
+  /** When sourceLine is an excerpt of a long line: the caret's column within the excerpt. */
+  sourceColumn?: number;
   warnings: Warning[];
 }
 

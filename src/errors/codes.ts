@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   UNSUPPORTED_GUARANTEE: { errorCode: 40000, summary: 'the connector cannot provide the declared processing guarantee' },
   IMMUTABLE_CONFIG_KEY: { errorCode: 40000, summary: 'this key cannot be changed by ALTER' },
   INVALID_PROPERTY: { errorCode: 40000, summary: 'an unknown or invalid session property' },
+  TOO_MANY_ERRORS: { errorCode: 40000, summary: 'a statement has more problems than are listed one by one' },
   INVALID_ARGUMENT: { errorCode: 40000, summary: 'an argument of the statement is not valid' },
   UNSUPPORTED_STATEMENT: { errorCode: 40000, summary: 'the statement is not available in this mode' },
   SCRIPT_NOT_FOUND: { errorCode: 40000, summary: 'RUN SCRIPT names a file that cannot be read' },

@@ -18,7 +18,7 @@ export function renderError(e: StatementErrorEntity, defaultFile?: string): stri
   const head = `${renderErrorLine(e, defaultFile)}`;
   if (e.sourceLine === undefined || e.line === undefined) return head;
   const gutter = String(e.line);
-  const column = Math.max(1, e.column ?? 1);
+  const column = Math.max(1, e.sourceColumn ?? e.column ?? 1);
   // Tabs before the caret are kept so the caret lines up however the terminal renders them.
   const pad = e.sourceLine.slice(0, column - 1).replace(/[^\t]/g, ' ');
   return `${head}\n ${gutter} | ${e.sourceLine}\n ${' '.repeat(gutter.length)} | ${pad}^`;

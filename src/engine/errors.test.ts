@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { Catalog } from '../catalog/catalog.js';
+import { renderError } from '../render/error.js';
+import { Engine } from './engine.js';
+import { MAX_ERRORS_PER_STATEMENT } from './errors.js';
+import { isError, type StatementErrorEntity } from './results.js';
+import { Session } from './session.js';
+
+const exec = (sql: string) => new Engine({ catalog: Catalog.inMemory() }).execute(sql, new Session()).filter(isError);
+
+describe('error entities at scale', () => {
+  it('lists at most MAX_ERRORS_PER_STATEMENT errors, the last one counting the rest', () => {
+    const keys = Array.from({ length: 5_000 }, (_, i) => `'k${i}'='v'`).join(',');
+    const errors = exec(`CREATE SOURCE CONNECTOR a WITH ('connector.class'='FileStreamSource','topic'='t',${keys});`);
+    expect(errors).toHaveLength(MAX_ERRORS_PER_STATEMENT);
+    expect(errors.slice(0, -1).every((e) => e.code === 'UNKNOWN_CONFIG_KEY')).toBe(true);
+    const last = errors.at(-1)!;
+    expect(last.code).toBe('TOO_MANY_ERRORS');
+    expect(last.message).toMatch(new RegExp(`^${5_000 - (MAX_ERRORS_PER_STATEMENT - 1)} more errors`));
+    expect(last.column).toBeGreaterThan(1);
+  });
+
+  it('shows an excerpt of a long source line, with the caret still under the problem', () => {
+    const [e] = exec(`SHOW CONNECTORS /* ${'x'.repeat(400)} */ 'bogus';`) as [StatementErrorEntity];
+    expect(e.sourceLine!.length).toBeLessThan(240);
+    expect(e.sourceLine).toMatch(/^…/);
+    const caretLine = renderError(e).split('\n')[2]!;
+    const lineShown = renderError(e).split('\n')[1]!;
+    // The character above the caret is the first character of the offending token.
+    const caretAt = caretLine.indexOf('^');
+    expect(lineShown[caretAt]).toBe("'");
+    expect(e.column).toBeGreaterThan(240);
+  });
+});
