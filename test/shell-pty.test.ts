@@ -219,9 +219,9 @@ if (!hasTmux && process.env['CI']) {
 
   it("completes the property keys of the class named by 'connector.class'", async () => {
     await freshScreen();
-    await typeAndEcho("CREATE SOURCE CONNECTOR x WITH ('connector.class'='FileStreamSource', 'to");
+    await typeAndEcho("CREATE SOURCE CONNECTOR x WITH ('connector.class'='FileStreamSource', 'fi");
     tmux.keys(A, 'Tab');
-    await tmux.waitFor(A, /'FileStreamSource', 'topic' ?$/m, "'to completed to 'topic'");
+    await tmux.waitFor(A, /'FileStreamSource', 'file' ?$/m, "'fi completed to 'file'");
 
     // The class given on an earlier line of the same statement still counts.
     await freshScreen();

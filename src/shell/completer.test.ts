@@ -170,7 +170,15 @@ describe('complete: with the real connector registry', () => {
   };
 
   it("completes FileStreamSource's 'topic' key and the alias itself", () => {
-    expect(complete("CREATE SOURCE CONNECTOR x WITH ('connector.class'='FileStreamSource', 'to", real).candidates).toEqual(["'topic'"]);
+    // 'topic' and the source-only topic.creation.* keys share the prefix.
+    expect(complete("CREATE SOURCE CONNECTOR x WITH ('connector.class'='FileStreamSource', 'to", real).candidates.sort()).toEqual([
+      "'topic'",
+      "'topic.creation.default.partitions'",
+      "'topic.creation.default.replication.factor'",
+      "'topic.creation.default.retention.bytes'",
+      "'topic.creation.default.retention.ms'",
+    ]);
+    expect(complete("CREATE SOURCE CONNECTOR x WITH ('connector.class'='FileStreamSource', 'fi", real).candidates).toEqual(["'file'"]);
     expect(complete("CREATE SOURCE CONNECTOR x WITH ('connector.class'='FileStreamSource', 'tasks", real).candidates).toEqual(["'tasks.max'"]);
     expect(complete("CREATE SOURCE CONNECTOR x WITH ('connector.class'='FileStreamSou", real).candidates).toEqual([
       "'FileStreamSourceConnector'",
