@@ -28,7 +28,7 @@ interface RunningTask {
   done: Promise<void>;
 }
 
-const SINK_MAX_BATCH = 2_000;
+const SINK_MAX_BATCH = 10_000;
 
 /** What makes a running connector stale: any config change or a RESTART. */
 export function workerKey(r: ConnectorRecord): string {

@@ -154,7 +154,7 @@ export class SinkRunner {
       const room = this.o.maxBatch - out.length;
       if (room <= 0) break;
       const records = await this.o.log.read(tp, this.position(tp).offset, room);
-      for (const r of records) out.push({ ...r });
+      for (const r of records) out.push(r);
     }
     return out;
   }
