@@ -124,7 +124,8 @@ async function benchPostgres(): Promise<void> {
       work,
       `CREATE SOURCE CONNECTOR pgsrc WITH ('connector.class'='JdbcSourceConnector',
         'connection.url'='jdbc:postgresql://127.0.0.1:5432/test', 'connection.user'='postgres', 'mode'='incrementing',
-        'incrementing.column.name'='id', 'table.whitelist'='${table}', 'topic.prefix'='bench-', 'batch.max.rows'='10000');`,
+        'incrementing.column.name'='id', 'table.whitelist'='${table}', 'topic.prefix'='bench-', 'batch.max.rows'='10000',
+        'poll.interval.ms'='100');`,
     );
     const values = Array.from({ length: N }, (_, i) => JSON.stringify(row(i + 1)));
     report(`(b) ${N.toLocaleString()} rows: JDBC incrementing source (PostgreSQL) -> embedded log`, N / Math.max(0.001, run.seconds - idle.seconds), [

@@ -32,9 +32,13 @@ const DEFAULT_IDLE_WAIT_MS = 1_000;
 /** The last offset per source partition in a batch: what to commit once the batch is delivered. */
 export function offsetsToCommit(records: readonly SourceRecord[]): SourceOffset[] {
   const latest = new Map<string, SourceOffset>();
+  // Tasks usually reuse one partition object for a whole batch: compute its canonical key once per object.
+  const keys = new Map<object, string>();
   for (const r of records) {
     if (r.sourceOffset === null) continue;
-    latest.set(partitionKey(r.sourcePartition), { partition: r.sourcePartition, offset: r.sourceOffset });
+    let key = keys.get(r.sourcePartition);
+    if (key === undefined) keys.set(r.sourcePartition, (key = partitionKey(r.sourcePartition)));
+    latest.set(key, { partition: r.sourcePartition, offset: r.sourceOffset });
   }
   return [...latest.values()];
 }
