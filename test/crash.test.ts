@@ -19,7 +19,8 @@ const LINES = 20_000;
 /** Source poll size: small, so that a kill usually lands with a batch in flight. */
 const SOURCE_BATCH = 100;
 /** The sink reads at most this many records per batch (connector-worker.ts): the most one crash can lose. */
-const SINK_BATCH = 2_000;
+// The sink's batch (Kafka's consumer max.poll.records), small so that kills land between its batches.
+const SINK_BATCH = 500;
 const TEST_TIMEOUT_MS = 85_000;
 /** No new kill after this long (a very slow machine gets fewer kills rather than a timeout); the drain follows. */
 const KILL_BUDGET_MS = 40_000;
@@ -132,6 +133,7 @@ async function crashRun(guarantee: Guarantee, seed: number, killCount: [number, 
     `CREATE SOURCE CONNECTOR IF NOT EXISTS src WITH ('connector.class' = 'FileStreamSource', 'file' = 'in.txt', 'topic' = 'lines',
   'batch.size' = '${SOURCE_BATCH}', 'processing.guarantees' = '${guarantee}');
 CREATE SINK CONNECTOR IF NOT EXISTS snk WITH ('connector.class' = 'FileStreamSink', 'file' = 'out.txt', 'topics' = 'lines',
+  'consumer.override.max.poll.records' = '${SINK_BATCH}',
   'processing.guarantees' = '${guarantee}');
 `,
   );

@@ -10,8 +10,17 @@ import { Runtime } from '../runtime/runtime.js';
  */
 export async function hostRuntime(catalog: Catalog, engine: Engine, dataDir: string, opts: { lendStdin?: boolean } = {}): Promise<Runtime> {
   const log = EmbeddedLog.open(dataDir);
-  const logger = createLogger({ level: parseLogLevel(process.env['SLUICE_LOG_LEVEL']), redact: (s) => engine.redactor.redact(s) });
-  const runtime = new Runtime({ catalog, log, registry: engine.registry, logger, ...(opts.lendStdin ? { stdin: process.stdin } : {}) });
+  const level = parseLogLevel(process.env['SLUICE_LOG_LEVEL']);
+  const logger = createLogger({ level, redact: (s) => engine.redactor.redact(s) });
+  const runtime = new Runtime({
+    catalog,
+    log,
+    registry: engine.registry,
+    logger,
+    ...(opts.lendStdin ? { stdin: process.stdin } : {}),
+    // Sinks on worker threads: sources and sinks then use two cores (SLUICE_SINK_THREADS=0 keeps one thread).
+    ...(process.env['SLUICE_SINK_THREADS'] === '0' ? {} : { sinkThreads: { dataDir, logLevel: level, secrets: () => engine.redactor.values() } }),
+  });
   await runtime.start();
   engine.runtime = runtime;
   return runtime;

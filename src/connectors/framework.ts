@@ -18,6 +18,9 @@ const HEADER_CONVERTERS = ['org.apache.kafka.connect.storage.SimpleHeaderConvert
 const COMMON = 'Common';
 const ERRORS = 'Error Handling';
 
+/** Kafka's consumer setting for records per poll; as consumer.override.max.poll.records it sizes a sink's batches. */
+export const MAX_POLL_RECORDS = 'max.poll.records';
+
 /** Every framework field by a code name, so other modules read keys from here instead of repeating strings. */
 export const frameworkField = {
   name: field.string('name', 'Connector name. Sluice takes it from the statement; a WITH value is informational.', {
@@ -129,7 +132,7 @@ export const frameworkField = {
     group: ERRORS,
     importance: 'low',
   }),
-  consumerOverride: field.prefix('consumer.override.', 'Per-connector overrides of the consumer settings.', {
+  consumerOverride: field.prefix('consumer.override.', "Per-connector overrides of the consumer settings; on the embedded log 'consumer.override.max.poll.records' sets the sink's batch size.", {
     group: COMMON,
     importance: 'low',
   }),

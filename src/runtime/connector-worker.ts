@@ -1,13 +1,15 @@
 import type { ConnectorRecord, ConnectorStatusRecord, RuntimeState, TaskStatusRecord } from '../catalog/types.js';
 import type { ConfigMap } from '../connectors/api.js';
-import { frameworkField } from '../connectors/framework.js';
-import { listValue, valueOf, type ConnectorDefinition, type Guarantee } from '../connectors/schema.js';
+import { frameworkField, MAX_POLL_RECORDS } from '../connectors/framework.js';
+import { valueOf, type ConnectorDefinition, type Guarantee } from '../connectors/schema.js';
 import type { Log, SinkPosition, TopicConfig } from '../platform/log.js';
 import { partitionKey } from '../platform/canonical-json.js';
 import type { Logger } from './logger.js';
 import type { RetryPolicy } from './retry.js';
-import { ErrantRecords } from './errant-records.js';
-import { SinkRunner } from './sink-runner.js';
+import type { LogLevel } from './logger.js';
+import type { SinkRunner } from './sink-runner.js';
+import { sinkRunnerFor, type SinkSpec } from './sink-spec.js';
+import { ThreadedSink } from './threaded-sink.js';
 import { SourceRunner } from './source-runner.js';
 import { describeError, TaskStatus } from './task-status.js';
 
@@ -20,15 +22,23 @@ export interface WorkerDeps {
   onAppended: (positions: { topic: string; partition: number; offset: number }[]) => void;
   onSinkCommitted: (connector: string, positions: readonly SinkPosition[]) => void;
   stdin?: NodeJS.ReadableStream | undefined;
+  /** Run sink tasks on worker threads (a file-backed log in this data dir); in-thread when absent. */
+  sinkThreads?: { dataDir: string; logLevel: LogLevel; secrets: () => string[] } | undefined;
 }
 
 interface RunningTask {
   status: TaskStatus;
-  runner: SourceRunner | SinkRunner;
+  runner: SourceRunner | SinkRunner | ThreadedSink;
   done: Promise<void>;
 }
 
-const SINK_MAX_BATCH = 10_000;
+export const SINK_MAX_BATCH = 10_000;
+
+/** Records per sink batch: consumer.override.max.poll.records when it is a positive integer. */
+function sinkBatch(config: ConfigMap): number {
+  const n = Number(config[`${frameworkField.consumerOverride.key}${MAX_POLL_RECORDS}`]);
+  return Number.isInteger(n) && n > 0 ? n : SINK_MAX_BATCH;
+}
 
 /** What makes a running connector stale: any config change or a RESTART. */
 export function workerKey(r: ConnectorRecord): string {
@@ -197,7 +207,7 @@ export class ConnectorWorker {
     const status = new TaskStatus(taskId, () => this.deps.onStatusChange());
     const logger = this.logger.child(String(taskId));
     const common = { connector: this.record.name, taskId, config, guarantee: this.guarantee, log: this.deps.log, status, logger, retry: this.retry };
-    let runner: SourceRunner | SinkRunner;
+    let runner: SourceRunner | SinkRunner | ThreadedSink;
     if (this.def.kind === 'source') {
       const task = runtime.createSourceTask?.(config);
       if (!task) throw new Error(`${this.def.className} has no source task`);
@@ -220,28 +230,25 @@ export class ConnectorWorker {
         },
       });
     } else {
-      const task = runtime.createSinkTask?.(config);
-      if (!task) throw new Error(`${this.def.className} has no sink task`);
-      const regex = valueOf(config, frameworkField.topicsRegex);
-      runner = new SinkRunner({
-        ...common,
-        task,
+      const spec: SinkSpec = {
+        connector: this.record.name,
+        className: this.record.className,
+        taskId,
         taskCount,
-        topics: regex ? new RegExp(`^(?:${regex})$`) : listValue(config, frameworkField.topics),
-        maxBatch: SINK_MAX_BATCH,
-        errant: new ErrantRecords({
-          connector: this.record.name,
-          taskId,
-          tolerance: (valueOf(config, frameworkField.tolerance) ?? 'none').toLowerCase() === 'all' ? 'all' : 'none',
-          logEnable: valueOf(config, frameworkField.logEnable) === 'true',
-          includeMessages: valueOf(config, frameworkField.logIncludeMessages) === 'true',
-          dlqTopic: valueOf(config, frameworkField.dlqTopic) ?? '',
-          dlqHeaders: valueOf(config, frameworkField.dlqHeaders) === 'true',
-          log: this.deps.log,
-          logger,
-        }),
-        onCommitted: (positions) => this.deps.onSinkCommitted(this.record.name, positions),
-      });
+        config,
+        guarantee: this.guarantee,
+        retry: this.retry,
+        maxBatch: sinkBatch(config),
+      };
+      const onCommitted = (positions: readonly SinkPosition[]) => this.deps.onSinkCommitted(this.record.name, positions);
+      const threads = this.deps.sinkThreads;
+      if (threads) {
+        runner = new ThreadedSink(spec, { ...threads, secrets: threads.secrets(), log: this.deps.log, status, logger, onCommitted });
+      } else {
+        const task = runtime.createSinkTask?.(config);
+        if (!task) throw new Error(`${this.def.className} has no sink task`);
+        runner = sinkRunnerFor(spec, { task, log: this.deps.log, logger, status, onCommitted });
+      }
     }
     const done = runner.run(this.abort.signal).finally(() => this.deps.onStatusChange());
     return { status, runner, done };

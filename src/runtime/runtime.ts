@@ -4,7 +4,7 @@ import type { ConnectorRecord, ConnectorStatusRecord } from '../catalog/types.js
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { Log, SinkPosition, SourceOffset, TopicInfo } from '../platform/log.js';
 import { ConnectorWorker, workerKey } from './connector-worker.js';
-import type { Logger } from './logger.js';
+import type { Logger, LogLevel } from './logger.js';
 import { describeError } from './task-status.js';
 
 export interface RuntimeOptions {
@@ -15,6 +15,11 @@ export interface RuntimeOptions {
   workerId?: string;
   /** Lent to connectors that read standard input; undefined when the process itself reads it (the shell). */
   stdin?: NodeJS.ReadableStream;
+  /**
+   * Run sink tasks on worker threads, each with its own connection to the log file in this data dir, so sources
+   * and sinks use separate cores. Needs a file-backed log and the compiled runtime (dist/); tests run in-thread.
+   */
+  sinkThreads?: { dataDir: string; logLevel: LogLevel; secrets: () => string[] };
   /** How often caches refresh, status counters persist and retention runs. */
   tickMs?: number;
 }
@@ -167,6 +172,7 @@ export class Runtime implements RuntimeView {
       logger: this.o.logger,
       workerId: this.workerId,
       stdin: this.o.stdin,
+      sinkThreads: this.o.sinkThreads,
       onStatusChange: () => {
         this.statusDirty.add(connectorId);
         // State changes are persisted at once (a FAILED must survive a crash right after it); counters each tick.

@@ -26,6 +26,26 @@ export interface SinkRunnerOptions {
 }
 
 const WAIT_MS = 500;
+
+/** A sink task's share of the subscribed partitions: partition i of the sorted list goes to task i mod n. */
+export async function assignedPartitions(log: Log, wanted: readonly string[] | RegExp, taskId: number, taskCount: number): Promise<TopicPartition[]> {
+  const topics = await log.listTopics();
+  const chosen = topics.filter((t) => (wanted instanceof RegExp ? wanted.test(t.name) : wanted.includes(t.name)));
+  const all = chosen
+    .flatMap((t) => Array.from({ length: t.partitions }, (_, partition) => ({ topic: t.name, partition })))
+    .sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+  return all.filter((_, i) => i % taskCount === taskId);
+}
+
+/** Every assigned partition is committed up to the log's current end. */
+export async function caughtUp(log: Log, assigned: readonly TopicPartition[], position: (tp: TopicPartition) => number): Promise<boolean> {
+  for (const tp of assigned) {
+    const info = await log.describeTopic(tp.topic);
+    const end = info?.offsets.find((o) => o.partition === tp.partition)?.end ?? 0;
+    if (position(tp) < end) return false;
+  }
+  return true;
+}
 const key = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
 
 /**
@@ -120,13 +140,7 @@ export class SinkRunner {
    * the last loop iteration, so a topic that appeared (or grew) since then is not missed.
    */
   async isCaughtUp(): Promise<boolean> {
-    if (!this.started) return false;
-    for (const tp of await this.assignment()) {
-      const info = await this.o.log.describeTopic(tp.topic);
-      const end = info?.offsets.find((o) => o.partition === tp.partition)?.end ?? 0;
-      if (this.position(tp).offset < end) return false;
-    }
-    return true;
+    return this.started && caughtUp(this.o.log, await this.assignment(), (tp) => this.position(tp).offset);
   }
 
   committedPositions(): SinkPosition[] {
@@ -138,14 +152,8 @@ export class SinkRunner {
   }
 
   /** This task's share of the subscribed partitions: partition i of the sorted list goes to task i mod n. */
-  private async assignment(): Promise<TopicPartition[]> {
-    const topics = await this.o.log.listTopics();
-    const wanted = this.o.topics;
-    const chosen = topics.filter((t) => (wanted instanceof RegExp ? wanted.test(t.name) : wanted.includes(t.name)));
-    const all = chosen
-      .flatMap((t) => Array.from({ length: t.partitions }, (_, partition) => ({ topic: t.name, partition })))
-      .sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
-    return all.filter((_, i) => i % this.o.taskCount === this.o.taskId);
+  private assignment(): Promise<TopicPartition[]> {
+    return assignedPartitions(this.o.log, this.o.topics, this.o.taskId, this.o.taskCount);
   }
 
   private async readBatch(assigned: readonly TopicPartition[]): Promise<SinkRecord[]> {

@@ -1,0 +1,61 @@
+import type { ConfigMap, SinkTask } from '../connectors/api.js';
+import { frameworkField } from '../connectors/framework.js';
+import { listValue, valueOf, type Guarantee } from '../connectors/schema.js';
+import type { Log, SinkPosition } from '../platform/log.js';
+import { ErrantRecords } from './errant-records.js';
+import type { Logger } from './logger.js';
+import type { RetryPolicy } from './retry.js';
+import { SinkRunner } from './sink-runner.js';
+import type { TaskStatus } from './task-status.js';
+
+/** Everything that defines one sink task, as plain data, so it can also be handed to a worker thread. */
+export interface SinkSpec {
+  connector: string;
+  className: string;
+  taskId: number;
+  taskCount: number;
+  config: ConfigMap;
+  guarantee: Guarantee;
+  retry: RetryPolicy;
+  maxBatch: number;
+}
+
+/** The runner for a spec; the parts that are not data (log, task, logger, status) come from where it runs. */
+export function sinkRunnerFor(
+  spec: SinkSpec,
+  parts: { task: SinkTask; log: Log; logger: Logger; status: TaskStatus; onCommitted: (positions: readonly SinkPosition[]) => void },
+): SinkRunner {
+  const { config } = spec;
+  const regex = valueOf(config, frameworkField.topicsRegex);
+  return new SinkRunner({
+    connector: spec.connector,
+    taskId: spec.taskId,
+    taskCount: spec.taskCount,
+    config,
+    guarantee: spec.guarantee,
+    retry: spec.retry,
+    maxBatch: spec.maxBatch,
+    ...parts,
+    topics: sinkTopics(config) ?? new RegExp(`^(?:${regex})$`),
+    errant: new ErrantRecords({
+      connector: spec.connector,
+      taskId: spec.taskId,
+      tolerance: (valueOf(config, frameworkField.tolerance) ?? 'none').toLowerCase() === 'all' ? 'all' : 'none',
+      logEnable: valueOf(config, frameworkField.logEnable) === 'true',
+      includeMessages: valueOf(config, frameworkField.logIncludeMessages) === 'true',
+      dlqTopic: valueOf(config, frameworkField.dlqTopic) ?? '',
+      dlqHeaders: valueOf(config, frameworkField.dlqHeaders) === 'true',
+      log: parts.log,
+      logger: parts.logger,
+    }),
+  });
+}
+
+/** The fixed topic list of a sink, or undefined when it subscribes by topics.regex. */
+export function sinkTopics(config: ConfigMap): string[] | undefined {
+  return valueOf(config, frameworkField.topicsRegex) ? undefined : listValue(config, frameworkField.topics);
+}
+
+export function sinkSubscription(config: ConfigMap): readonly string[] | RegExp {
+  return sinkTopics(config) ?? new RegExp(`^(?:${valueOf(config, frameworkField.topicsRegex) ?? ''})$`);
+}

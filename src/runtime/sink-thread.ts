@@ -1,0 +1,88 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { defaultRegistry } from '../connectors/registry.js';
+import { EmbeddedLog } from '../platform/embedded/index.js';
+import { SecretRedactor } from '../sql/mask.js';
+import { createLogger, type LogLevel } from './logger.js';
+import { sinkRunnerFor, type SinkSpec } from './sink-spec.js';
+import { TaskStatus } from './task-status.js';
+
+/**
+ * A sink task on its own thread (and its own connection to log.db), so reading the log and writing the sink
+ * use the second core while sources write on the first. The main thread mirrors its status from messages.
+ */
+export interface SinkThreadData {
+  spec: SinkSpec;
+  dataDir: string;
+  secrets: string[];
+  logLevel: LogLevel;
+}
+
+export type SinkThreadMessage =
+  | { type: 'status'; state: TaskStatus['state']; trace: string | undefined; recordsIn: number; recordsOut: number; errors: number; lastError: TaskStatus['lastError']; started: boolean }
+  | { type: 'committed'; positions: { topic: string; partition: number; offset: number }[] }
+  | { type: 'log'; line: string };
+
+const data = workerData as SinkThreadData;
+const port = parentPort!;
+const redactor = new SecretRedactor();
+for (const s of data.secrets) redactor.add(s);
+const logger = createLogger({ level: data.logLevel, redact: (s) => redactor.redact(s), write: (line) => port.postMessage({ type: 'log', line } satisfies SinkThreadMessage) });
+
+const stop = new AbortController();
+port.on('message', (m: { type: string }) => {
+  if (m.type === 'stop') stop.abort();
+});
+
+let started = false;
+const status: TaskStatus = new TaskStatus(data.spec.taskId, () => report());
+function report(): void {
+  port.postMessage({
+    type: 'status',
+    state: status.state,
+    trace: status.trace,
+    recordsIn: status.recordsIn,
+    recordsOut: status.recordsOut,
+    errors: status.errors,
+    lastError: status.lastError,
+    started,
+  } satisfies SinkThreadMessage);
+}
+
+const log = EmbeddedLog.open(data.dataDir);
+try {
+  const def = defaultRegistry.resolve(data.spec.className);
+  const runtime = await def?.load?.();
+  const task = runtime?.createSinkTask?.(data.spec.config);
+  if (!task) throw new Error(`${data.spec.className} has no sink task`);
+  const runner = sinkRunnerFor(data.spec, {
+    task,
+    log,
+    logger,
+    status,
+    onCommitted: (positions) => {
+      started = true;
+      port.postMessage({ type: 'committed', positions: positions.map((p) => ({ ...p })) } satisfies SinkThreadMessage);
+    },
+  });
+  // Counters change with every batch; state changes are reported at once, counters a few times a second.
+  const ticker = setInterval(report, 250);
+  const running = runner.run(stop.signal);
+  const watchStart = setInterval(() => {
+    if (status.state === 'RUNNING' && !started) {
+      // The positions it resumed from: a sink with nothing new to read never commits, yet is caught up.
+      started = true;
+      port.postMessage({ type: 'committed', positions: runner.committedPositions() } satisfies SinkThreadMessage);
+      report();
+    }
+  }, 20);
+  await running;
+  clearInterval(ticker);
+  clearInterval(watchStart);
+} catch (err) {
+  status.error(err);
+  status.set('FAILED', err instanceof Error ? err.message : String(err));
+} finally {
+  report();
+  await log.close();
+  port.close();
+}
