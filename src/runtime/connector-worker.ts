@@ -54,6 +54,8 @@ export class ConnectorWorker {
   private abort = new AbortController();
   private starting: Promise<void> = Promise.resolve();
   private launched = false;
+  /** Why the connector itself (not a task) failed to start, kept as lastError across restarts. */
+  private connectorError: { message: string; at: string } | undefined;
   private readonly logger: Logger;
   /** Topics this connector has written to (sources), kept across restarts. */
   private readonly topics: Set<string>;
@@ -108,6 +110,7 @@ export class ConnectorWorker {
     } catch (err) {
       if (signal.aborted) return;
       this.logger.error(`cannot start: ${describeError(err)}`);
+      this.connectorError = { message: describeError(err), at: new Date().toISOString() };
       this.setState('FAILED', describeError(err));
     } finally {
       this.launched = true;
@@ -172,7 +175,9 @@ export class ConnectorWorker {
   }
 
   private statusRecord(tasks: TaskStatusRecord[]): ConnectorStatusRecord {
-    const lastError = this.tasks.map((t) => t.status.lastError).filter((e) => e !== undefined).sort((a, b) => (a.at < b.at ? 1 : -1))[0] ?? this.previous?.lastError;
+    const lastError =
+      [...this.tasks.map((t) => t.status.lastError), this.connectorError].filter((e) => e !== undefined).sort((a, b) => (a.at < b.at ? 1 : -1))[0] ??
+      this.previous?.lastError;
     const record: ConnectorStatusRecord = { state: this.summaryState(), workerId: this.deps.workerId, tasks, updatedAt: new Date().toISOString() };
     if (this.trace !== undefined) record.trace = this.trace;
     if (lastError) record.lastError = lastError;

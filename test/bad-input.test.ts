@@ -1,0 +1,93 @@
+// Issue 3 §8, end to end: connectors with bad input go FAILED with a clear trace in DESCRIBE, the other connectors
+// keep moving data, nothing already delivered is lost, and no password shows anywhere.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gate, postgres } from './helpers/databases.js';
+import { collect, ensureBuilt, ROOT, sluiceEnv, spawnSluice, type Result } from './helpers/sluice-process.js';
+
+const PASSWORD = 'Wr0ng-Pa55word!';
+const pg = await postgres();
+
+let dir: string;
+beforeAll(() => {
+  ensureBuilt();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-bad-'));
+  fs.copyFileSync(path.join(ROOT, 'examples', 'shop.db'), path.join(dir, 'shop.db'));
+  fs.writeFileSync(path.join(dir, 'in.txt'), Array.from({ length: 300 }, (_, i) => `line ${i}\n`).join(''));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function sluice(args: string[], input?: string): Promise<Result> {
+  const child = spawnSluice(args, dir, sluiceEnv(path.join(dir, 'history')));
+  const done = collect(child);
+  child.stdin.end(input ?? '');
+  return done;
+}
+
+interface Described {
+  status: { connector: { state: string; trace?: string } };
+  lastError?: { message: string };
+}
+const why = (e: Described) => `${e.status.connector.trace ?? ''} ${e.lastError?.message ?? ''}`.trim();
+
+/** Asks DESCRIBE for each connector every 250 ms in one piped shell until `done` holds (or 30 s pass). */
+async function describeUntil(names: string[], done: (entities: Described[]) => boolean): Promise<{ entities: Described[]; result: Result }> {
+  const child = spawnSluice(['shell', '--data-dir', 'data', '--output', 'json'], dir, sluiceEnv(path.join(dir, 'history')));
+  const finished = collect(child);
+  let latest: Described[] = [];
+  let buffer = '';
+  child.stdout.on('data', (d: Buffer) => {
+    buffer += d.toString();
+    // Only complete lines: the last piece may be half a JSON entity.
+    const rows = buffer.split('\n').slice(0, -1).filter(Boolean).map((l) => JSON.parse(l) as Described);
+    if (rows.length >= names.length && rows.length % names.length === 0) latest = rows.slice(-names.length);
+  });
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline && !(latest.length === names.length && done(latest))) {
+    child.stdin.write(names.map((n) => `DESCRIBE CONNECTOR ${n};`).join(' ') + '\n');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.stdin.end('exit\n');
+  return { entities: latest, result: await finished };
+}
+
+const jdbc = (name: string, url: string, extra: string) =>
+  `CREATE SOURCE CONNECTOR ${name} WITH ('connector.class' = 'JdbcSource', 'connection.url' = '${url}', 'mode' = 'incrementing', ` +
+  `'incrementing.column.name' = 'id', 'topic.prefix' = '${name}-'${extra});\n`;
+
+describe.runIf(gate(pg))('connectors with bad input', () => {
+  it('fail with a clear trace while the others keep running, and never show the password', async () => {
+    const script =
+      "CREATE SOURCE CONNECTOR good WITH ('connector.class' = 'FileStreamSource', 'file' = 'in.txt', 'topic' = 'lines');\n" +
+      "CREATE SINK CONNECTOR good_out WITH ('connector.class' = 'FileStreamSink', 'file' = 'out.txt', 'topics' = 'lines');\n" +
+      jdbc('no_table', 'jdbc:sqlite:shop.db', ", 'table.whitelist' = 'no_such_table'") +
+      jdbc('bad_login', 'jdbc:postgresql://127.0.0.1:5432/test', `, 'connection.user' = 'no_such_user', 'connection.password' = '${PASSWORD}', 'table.whitelist' = 'x'`) +
+      jdbc('no_server', 'jdbc:postgresql://127.0.0.1:1/test', `, 'connection.password' = '${PASSWORD}', 'connection.attempts' = '2', 'connection.backoff.ms' = '100', 'table.whitelist' = 'x'`) +
+      "CREATE SOURCE CONNECTOR no_file WITH ('connector.class' = 'FileStreamSource', 'file' = 'missing.txt', 'topic' = 't', 'errors.retry.timeout' = '1500', 'errors.retry.delay.max.ms' = '200');\n";
+    fs.writeFileSync(path.join(dir, 'bad.sql'), script);
+    const run = await sluice(['run', 'bad.sql', '--data-dir', 'data', '--until-idle']);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toContain('a connector FAILED');
+
+    // The healthy pipeline delivered everything.
+    expect(fs.readFileSync(path.join(dir, 'out.txt'), 'utf8').split('\n').filter(Boolean)).toHaveLength(300);
+
+    // A live shell re-runs them; DESCRIBE is asked until every bad connector reports why it failed.
+    const described = await describeUntil(['no_table', 'bad_login', 'no_server', 'good_out'], (es) =>
+      es.slice(0, 3).every((e) => /\S/.test(why(e))),
+    );
+    const [noTable, badLogin, noServer, goodOut] = described.entities;
+    expect(why(noTable!)).toMatch(/no_such_table/);
+    expect(why(badLogin!)).toMatch(/no_such_user|password authentication failed|authentication/i);
+    expect(why(noServer!)).toMatch(/127\.0\.0\.1:1|ECONNREFUSED|refused/i);
+    expect(why(noServer!)).toMatch(/after 2 attempts/);
+    expect(goodOut!.status.connector.state).not.toBe('FAILED');
+
+    for (const r of [run, described.result]) {
+      expect(`${r.stdout}${r.stderr}`).not.toContain(PASSWORD);
+      expect(r.stderr).not.toMatch(/^\s{4}at /m);
+    }
+  }, 90_000);
+});
