@@ -7,7 +7,8 @@ export type OutputFormat = 'table' | 'json';
 
 /** Where Sluice keeps its catalog: --data-dir, else $SLUICE_DATA_DIR, else ./.sluice (per project, like .git). */
 export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  const chosen = flag ?? env['SLUICE_DATA_DIR'] ?? '.sluice';
+  // An empty value means "not set": an empty path would make the current directory the data dir.
+  const chosen = [flag, env['SLUICE_DATA_DIR']].find((v) => v !== undefined && v.trim() !== '') ?? '.sluice';
   return path.resolve(chosen.startsWith('~/') ? path.join(os.homedir(), chosen.slice(2)) : chosen);
 }
 

@@ -91,6 +91,13 @@ export function checkConfig(input: CheckInput): CheckResult {
       continue;
     }
     config[key] = entry.value;
+    // A statement recalled from masked history would otherwise set the password to eight asterisks.
+    if (entry.value === MASK && isSecretKey(key, def)) {
+      errors.push(
+        configError('INVALID_CONFIG_VALUE', `'${MASK}' is how Sluice shows a secret, not a value for '${key}'`, entry.valueLoc ?? locate(key), 'write the real value (or a ${variable} holding it)'),
+      );
+      continue;
+    }
     // connector.class was already judged by resolving it against the registry.
     if (f === frameworkField.connectorClass) continue;
     const loc = entry.valueLoc ?? locate(key);

@@ -1,7 +1,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
-import { isSecretKey } from '../connectors/secrets.js';
+import { isSecretKey, SECRET_KEY_PATTERN } from '../connectors/secrets.js';
 import { defaultRegistry, type ConnectorRegistry } from '../connectors/registry.js';
 import { SqlSemanticError } from '../errors/base.js';
 import type { RunScript, Statement, StatementKind } from '../sql/ast.js';
@@ -82,6 +82,8 @@ export class Engine {
   }
 
   private context(session: Session, file: string | undefined, sandbox: boolean): ExecContext {
+    // Variables with secret-looking names (also from --define) are secrets wherever their values show up.
+    for (const v of session.variables.list()) if (SECRET_KEY_PATTERN.test(v.name)) this.redactor.add(v.value);
     const scriptStack = file ? [safeRealpath(path.resolve(session.baseDir, file))] : [];
     return { catalog: this.catalog, session, registry: this.registry, redactor: this.redactor, file, scriptStack, sandbox, runtime: this.runtime };
   }

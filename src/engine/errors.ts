@@ -1,5 +1,5 @@
 import { flattenErrors, SluiceError, toSluiceError } from '../errors/base.js';
-import { maskUnparsedText, type SecretRedactor } from '../sql/mask.js';
+import { blankUnparsedText, type SecretRedactor } from '../sql/mask.js';
 import type { StatementErrorEntity } from './results.js';
 
 /** More problems than this in one statement are summed up in a last error: nobody reads the 20 000th. */
@@ -37,7 +37,8 @@ export function errorEntities(err: unknown, statementText: string, source: strin
     const raw = lines[n - 1];
     if (raw === undefined) return undefined;
     let m = masked.get(n);
-    if (m === undefined) masked.set(n, (m = maskUnparsedText(raw)));
+    // Same-length masking: the caret must stay under the right column.
+    if (m === undefined) masked.set(n, (m = blankUnparsedText(raw)));
     return m;
   };
   return errors.map((e) => {

@@ -119,8 +119,8 @@ export class Runtime implements RuntimeView {
   }
 
   /**
-   * Resolves when every running connector is idle (sources found nothing new, sinks committed everything), or
-   * as soon as any connector fails. Two consecutive idle observations are required, so a record handed from a
+   * Resolves when every running connector is idle (sources found nothing new, sinks committed everything) or
+   * FAILED — 'failed' if any failed, so healthy connectors still deliver everything before the exit. Two consecutive idle observations are required, so a record handed from a
    * source to a sink between two checks is not missed.
    */
   async untilIdle(signal?: AbortSignal): Promise<IdleOutcome> {
@@ -129,10 +129,10 @@ export class Runtime implements RuntimeView {
       if (signal?.aborted || this.stopped) return 'stopped';
       await this.queue;
       const running = [...this.workers.values()].filter((w) => w.record.desiredState === 'RUNNING');
-      if (running.some((w) => w.failed)) return 'failed';
-      const idle = (await Promise.all(running.map((w) => w.isIdle()))).every(Boolean);
+      // A FAILED connector stays failed until RESTART: it counts as done, and the others still drain.
+      const idle = (await Promise.all(running.map(async (w) => w.failed || (await w.isIdle())))).every(Boolean);
       idleChecks = idle ? idleChecks + 1 : 0;
-      if (idleChecks >= 2) return 'idle';
+      if (idleChecks >= 2) return running.some((w) => w.failed) ? 'failed' : 'idle';
       await new Promise((r) => setTimeout(r, 100));
     }
   }

@@ -45,7 +45,8 @@ export async function runPiped(opts: PipedShellOptions): Promise<number> {
       const cmd = parseShellCommand(line);
       if (cmd?.name === 'exit') break;
       if (cmd?.name === 'help') {
-        opts.stdout.write(`${SHELL_HELP}\n`);
+        // JSON Lines stay JSON Lines: the help text becomes one entity.
+        opts.stdout.write(opts.printer.format === 'json' ? `${JSON.stringify({ '@type': 'help', text: SHELL_HELP })}\n` : `${SHELL_HELP}\n`);
         continue;
       }
       if (cmd) continue; // output/history/clear only make sense at a terminal; ignore them in a pipe

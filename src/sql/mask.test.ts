@@ -6,7 +6,7 @@ import { Engine } from '../engine/engine.js';
 import type { Entity } from '../engine/results.js';
 import { Session } from '../engine/session.js';
 import { build, buildAll, vars } from './fixtures/helpers.js';
-import { blankSpans, maskStatementText, maskUnparsedText, SecretRedactor, secretValueSpans } from './mask.js';
+import { blankSpans, maskStatementText, maskUnparsedText, SecretRedactor, secretValueSpans, blankUnparsedText } from './mask.js';
 import { parseScript } from './parse.js';
 
 const M = `'${MASK}'`;
@@ -91,7 +91,8 @@ describe('maskUnparsedText (text that does not parse)', () => {
     ["WITH ('connection.password'=hunter2)", `WITH ('connection.password'=${M})`],
     ["WITH ('connection.password'=hunter2, 'a'='b')", `WITH ('connection.password'=${M}, 'a'='b')`],
     ["WITH ('connection.password'=12345678)", `WITH ('connection.password'=${M})`],
-    ["WITH ('connection.password'='it''s' 'x')", `WITH ('connection.password'=${M} 'x')`],
+    // Everything up to the next ',' or ')' after a secret key is its value, even a stray second string.
+    ["WITH ('connection.password'='it''s' 'x')", `WITH ('connection.password'=${M} ${M})`],
     ["WITH ('connection.password'='hunter2", `WITH ('connection.password'=${M}`],
     ["WITH ('connection.password'=\n  'hunter2')", `WITH ('connection.password'=\n  ${M})`],
     // Secret-named variables.
@@ -291,5 +292,29 @@ describe('through the engine: a password never appears in any entity', () => {
     const out = new Engine({ catalog }).execute(`DROP CONNECTOR \`${PASSWORD}\`;`, new Session());
     expect(out[0]).toMatchObject({ '@type': 'statement_error', code: 'CONNECTOR_NOT_FOUND' });
     expect(leaks(out)).toBe(false);
+  });
+});
+
+describe('unparsable statements never show a secret, whatever sits between key and value', () => {
+  const secret = 'Hunter2Leak';
+  it.each([
+    `CREATE X WITH ('connection.password' == '${secret}');`,
+    `CREATE X WITH ('connection.password' = /* c */ '${secret}', 'x' = )`,
+    `CREATE X WITH ('connection.password' = -- c\n '${secret}')`,
+    `CREATE X WITH ('connection.password' = ('${secret}'), 'mode' = 'bulk')`,
+    `CREATE X WITH ('connection.password' = 'x' '${secret}', 'mode' = 'bulk')`,
+    `CREATE X WITH ('connection.password' := '${secret}')`,
+    `CREATE X WITH ('connection.password' '${secret}')`,
+    `CREATE X WITH ('connection.password' = '${secret}`,
+    `DEFINE db_password '${secret}';`,
+  ])('%s', (text) => {
+    expect(maskUnparsedText(text)).not.toContain(secret);
+    const blanked = blankUnparsedText(text);
+    expect(blanked).not.toContain(secret);
+    expect(blanked.length).toBe(text.length);
+  });
+
+  it('leaves values of other keys alone', () => {
+    expect(maskUnparsedText("CREATE X WITH ('mode' = 'bulk', 'topic' = 't' 'u')")).toBe("CREATE X WITH ('mode' = 'bulk', 'topic' = 't' 'u')");
   });
 });

@@ -1,10 +1,11 @@
 import type { IToken } from 'chevrotain';
+import { tokenize } from '../../grammar/lexer.js';
 import { isSecretKey, MASK, SECRET_KEY_PATTERN } from '../connectors/secrets.js';
 import type { Loc, Statement } from './ast.js';
 
 // Secrets must never be echoed: not in statementText, history, errors or logs. Three layers, from precise to
 // blunt: (1) parsed statements mask the exact value spans of secret keys; (2) text that did not parse is masked
-// by pattern; (3) every output string is finally scrubbed of the secret values Sluice knows (SecretRedactor).
+// from its tokens; (3) every output string is finally scrubbed of the secret values Sluice knows (SecretRedactor).
 
 const QUOTED_MASK = `'${MASK}'`;
 
@@ -37,15 +38,6 @@ export function maskStatementText(stmt: Statement, isSecret: (key: string) => bo
   }
 }
 
-// key = value where the key (bare, '…', "…" or `…`) looks secret; used when the text does not parse. The value
-// may be anything a user might have typed there, valid or not: a '…' string, a "…" or `…` quoted word (a common
-// mistake, and a syntax error), or a bare word or number; an unclosed quote masks to the end of the text.
-const SECRET_PAIR = /((?:'[^']*'|"[^"]*"|`[^`]*`|[A-Za-z_][\w.@-]*)\s*=\s*)('(?:[^']|'')*'?|"(?:[^"]|"")*"?|`(?:[^`]|``)*`?|[^\s,();'"`]+)/g;
-// The same with the '=' forgotten ('connection.password' 'x'): only a quoted value can follow, so plain words
-// after a secret-looking key are left alone.
-const SECRET_PAIR_NO_EQUALS = /((?:'[^']*'|"[^"]*"|`[^`]*`|[A-Za-z_][\w.@-]*)\s+)('(?:[^']|'')*'?)/g;
-const DEFINE_PAIR = /(\bDEFINE\s+([A-Za-z_][\w@]*)\s*(?:=\s*)?)('(?:[^']|'')*'?)/gi;
-
 /** A key as written ('…', "…", `…` or bare), without its quotes. */
 function keyText(written: string): string {
   const q = written[0];
@@ -53,14 +45,34 @@ function keyText(written: string): string {
   return written;
 }
 
-/** Best-effort masking of text that could not be parsed (so a typo never leaks the password next to it). */
+/**
+ * Best-effort masking of text that could not be parsed (so a typo never leaks the password next to it): every
+ * value after a secret-looking key is replaced by '********', found from the tokens (see secretValueSpans), so
+ * comments, a doubled or missing '=', parentheses or a second string in between change nothing.
+ */
 export function maskUnparsedText(text: string): string {
-  return text
-    .replace(SECRET_PAIR, (all, head: string) => (isSecretKey(keyText(head.replace(/\s*=\s*$/, ''))) ? head + QUOTED_MASK : all))
-    .replace(SECRET_PAIR_NO_EQUALS, (all, head: string, value: string) =>
-      value !== QUOTED_MASK && isSecretKey(keyText(head.trim())) ? head + QUOTED_MASK : all,
-    )
-    .replace(DEFINE_PAIR, (all, head: string, name: string) => (SECRET_KEY_PATTERN.test(name) ? head + QUOTED_MASK : all));
+  const lexed = tokenize(text);
+  const spans = secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, text));
+  if (spans.length === 0) return text;
+  let out = '';
+  let at = 0;
+  for (const { start, end } of spans) {
+    if (start < at) continue;
+    out += text.slice(at, start) + QUOTED_MASK;
+    at = end;
+  }
+  return out + text.slice(at);
+}
+
+/** The same masking, but each secret character becomes '*' so columns stay where they were (source lines). */
+export function blankUnparsedText(text: string): string {
+  const lexed = tokenize(text);
+  return blankSpans(text, secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, text)));
+}
+
+/** Where unclosed strings start: they run to the end of the text and may hold a secret. */
+export function unterminatedOffsets(diagnostics: readonly { offset: number; message: string }[], text: string): number[] {
+  return diagnostics.filter((d) => text[d.offset] === "'" || text[d.offset] === '"' || text[d.offset] === '`').map((d) => d.offset);
 }
 
 /** A span of a source text that holds a secret value: [start, end) offsets. */
@@ -69,27 +81,43 @@ export interface SecretSpan {
   end: number;
 }
 
-const KEY_TOKENS = new Set(['StringLiteral', 'QuotedIdentifier', 'BackquotedIdentifier', 'Identifier']);
-const NOT_A_VALUE = new Set(['Variable', 'LParen', 'RParen', 'Comma', 'Semicolon', 'Equals', 'TRUE', 'FALSE', 'NULL']);
+const KEY_TOKENS = new Set(['StringLiteral', 'QuotedIdentifier', 'BackquotedIdentifier', 'Identifier', 'DigitIdentifier']);
+const VALUE_TOKENS = new Set([...KEY_TOKENS, 'IntegerLiteral', 'DecimalLiteral', 'FloatingPointLiteral', 'Minus']);
+const ENDS_VALUE = new Set(['Comma', 'RParen', 'Semicolon']);
+const BEFORE_VALUE = new Set(['Equals', 'LParen']);
 
 /**
  * Where the values of secret-looking `key = value` pairs are, found from the tokens alone, so it works for
- * statements that do not parse or build: a WITH property, SET 'k' = 'v' and DEFINE name = 'v'. Whatever token
- * follows the '=' counts as the value (a "quoted" or bare password is a syntax error, and must not be echoed either).
+ * statements that do not parse: WITH properties, SET 'k' = 'v', DEFINE name = 'v'. After a secret key, '=' and '('
+ * tokens are skipped (also a doubled '=' or a forgotten one), then every value-like token up to the next ',', ')'
+ * or ';' is secret; an unclosed string there is secret to the end of the text. Comments are not tokens, so a
+ * comment between key and value changes nothing.
  */
-export function secretValueSpans(tokens: readonly IToken[]): SecretSpan[] {
+export function secretValueSpans(tokens: readonly IToken[], unterminated: readonly number[] = []): SecretSpan[] {
   const spans: SecretSpan[] = [];
-  for (let i = 1; i + 1 < tokens.length; i++) {
-    if (tokens[i]!.tokenType.name !== 'Equals') continue;
-    const key = tokens[i - 1]!;
+  for (let i = 0; i < tokens.length; i++) {
+    const key = tokens[i]!;
     if (!KEY_TOKENS.has(key.tokenType.name) || !isSecretKey(keyText(key.image))) continue;
-    let value = tokens[i + 1]!;
-    if (NOT_A_VALUE.has(value.tokenType.name)) continue;
-    const start = value.startOffset;
-    if (value.tokenType.name === 'Minus' && tokens[i + 2]) value = tokens[i + 2]!;
-    spans.push({ start, end: (value.endOffset ?? value.startOffset) + 1 });
+    let j = i + 1;
+    const sawEquals = tokens[j]?.tokenType.name === 'Equals';
+    while (j < tokens.length && BEFORE_VALUE.has(tokens[j]!.tokenType.name)) j++;
+    // Without an '=' only a string right after the key counts (a forgotten '='): a name followed by a name is not a pair.
+    if (!sawEquals && tokens[j]?.tokenType.name !== 'StringLiteral') continue;
+    let end = tokens.length;
+    for (let k = j; k < tokens.length; k++) {
+      const t = tokens[k]!;
+      if (ENDS_VALUE.has(t.tokenType.name)) {
+        end = k;
+        break;
+      }
+      if (VALUE_TOKENS.has(t.tokenType.name)) spans.push({ start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 });
+    }
+    const from = (tokens[j - 1] ?? key).endOffset ?? key.startOffset;
+    const until = tokens[end]?.startOffset ?? Infinity;
+    for (const u of unterminated) if (u > from && u < until) spans.push({ start: u, end: Number.MAX_SAFE_INTEGER });
+    i = Math.max(i, j - 1);
   }
-  return spans;
+  return spans.sort((a, b) => a.start - b.start);
 }
 
 /**
@@ -104,9 +132,10 @@ export function blankSpans(source: string, spans: readonly SecretSpan[]): string
     if (start < at) continue;
     const q = source[start];
     const quoted = (q === "'" || q === '"' || q === '`') && end - start >= 2 && source[end - 1] === q;
-    const inner = source.slice(quoted ? start + 1 : start, quoted ? end - 1 : end).replace(/[^\r\n]/g, '*');
+    const stop = Math.min(end, source.length);
+    const inner = source.slice(quoted ? start + 1 : start, quoted ? stop - 1 : stop).replace(/[^\r\n]/g, '*');
     out += source.slice(at, start) + (quoted ? q + inner + q : inner);
-    at = end;
+    at = stop;
   }
   return out + source.slice(at);
 }

@@ -7,7 +7,7 @@ import type { StatementCstNode } from '../../grammar/cst.js';
 import { MASK } from '../connectors/secrets.js';
 import { SqlSyntaxError } from '../errors/base.js';
 import type { Loc } from './ast.js';
-import { blankSpans, secretValueSpans, type SecretSpan } from './mask.js';
+import { blankSpans, secretValueSpans, unterminatedOffsets, type SecretSpan } from './mask.js';
 
 /** One statement of a script: syntactically valid, not yet resolved (variables are applied when it runs). */
 export interface ParsedStatement {
@@ -87,8 +87,11 @@ function parseChunk(chunk: IToken[], terminator: IToken | undefined, source: str
  * accepted only after the very last statement.
  */
 export function parseScript(source: string, file?: string): ScriptItem[] {
+  // A UTF-8 byte order mark (editors on Windows write one) is not part of the script. Replaced by a space, not
+  // removed, so every offset, line and column stays what the file says.
+  if (source.startsWith('\uFEFF')) source = ` ${source.slice(1)}`;
   const lexed = tokenize(source);
-  const secrets = secretValueSpans(lexed.tokens);
+  const secrets = secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, source));
   const shown = blankSpans(source, secrets);
   const items: ScriptItem[] = [];
   const lexErrors = lexed.diagnostics.map((d) => ({

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { Catalog } from '../catalog/catalog.js';
+import { resolveDataDir } from '../cli/options.js';
+import { Variables } from '../sql/variables.js';
+import { Engine } from './engine.js';
+import { isError } from './results.js';
+import { Session } from './session.js';
+
+const engine = () => new Engine({ catalog: Catalog.inMemory() });
+
+describe('edges of input found in review', () => {
+  it('a UTF-8 byte order mark before the first statement is ignored, positions unchanged', () => {
+    const out = engine().execute('\uFEFFSHOW CONNECTORS;\r\nSHOW CONECTORS;', new Session());
+    expect(out[0]!['@type']).toBe('connector_list');
+    expect(out[1]).toMatchObject({ code: 'SYNTAX_ERROR', line: 2, column: 6 });
+  });
+
+  it("refuses the mask '********' as the value of a secret key (a statement recalled from masked history)", () => {
+    const out = engine()
+      .execute("CREATE SOURCE CONNECTOR j WITH ('connector.class'='JdbcSource', 'connection.url'='jdbc:sqlite:x.db', 'mode'='bulk', 'connection.password'='********');", new Session())
+      .filter(isError);
+    expect(out).toMatchObject([{ code: 'INVALID_CONFIG_VALUE', line: 1, column: 139 }]);
+  });
+
+  it('values of secret-named variables (also from --define) never show, wherever they are used', () => {
+    const session = new Session({ variables: new Variables([['db_password', 'DefSecret88']]) });
+    const out = engine().execute(
+      "CREATE SOURCE CONNECTOR j WITH ('connector.class'='JdbcSource', 'connection.url'='jdbc:sqlite:x?password=${db_password}', 'mode'='bulk'); DESCRIBE CONNECTOR j EXTENDED; SHOW VARIABLES;",
+      session,
+    );
+    expect(out).toHaveLength(3);
+    expect(JSON.stringify(out)).not.toContain('DefSecret88');
+  });
+
+  it('an empty data dir setting counts as unset instead of meaning the current directory', () => {
+    expect(resolveDataDir('', {})).toBe(resolveDataDir(undefined, {}));
+    expect(resolveDataDir(undefined, { SLUICE_DATA_DIR: '' })).toMatch(/\.sluice$/);
+    expect(resolveDataDir(undefined, { SLUICE_DATA_DIR: '  ' })).toMatch(/\.sluice$/);
+  });
+});
