@@ -104,6 +104,13 @@ export class Catalog {
     const exact = this.getConnector(name);
     if (exact) return exact;
     const folded = name.toLowerCase();
+    // ASCII names: SQLite's lower() folds them, so one indexed-size query instead of decoding every connector.
+    if (/^[\x00-\x7f]*$/.test(name)) {
+      return this.guard(() => {
+        const row = this.stmt(`SELECT * FROM connectors WHERE lower(name) = ? AND ${LIVE} ORDER BY name LIMIT 1`).get(folded) as ConnectorRow | undefined;
+        return row && toConnector(row);
+      });
+    }
     return this.listConnectors().find((c) => c.name.toLowerCase() === folded);
   }
 

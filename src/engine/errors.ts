@@ -17,6 +17,9 @@ function excerpt(line: string, column: number): { text: string; column: number }
   return { text: `${head}${line.slice(start, end)}${end < line.length ? '…' : ''}`, column: column - start + head.length };
 }
 
+/** The lines of the last script split: a script's statements each report errors against the same source. */
+let lastSplit: { source: string; lines: string[] } | undefined;
+
 /** Turn anything thrown while running a statement into one error entity per problem, secrets scrubbed. */
 export function errorEntities(err: unknown, statementText: string, source: string | undefined, redactor: SecretRedactor): StatementErrorEntity[] {
   let errors = flattenErrors(toSluiceError(err));
@@ -29,11 +32,15 @@ export function errorEntities(err: unknown, statementText: string, source: strin
     ];
   }
   // Split and mask each source line once, however many errors point into it.
-  let lines: string[] | undefined;
+  const cached: { source: string; lines: string[] } | undefined = lastSplit;
+  let lines: string[] | undefined = cached !== undefined && cached.source === source ? cached.lines : undefined;
   const masked = new Map<number, string>();
   const lineAt = (n: number): string | undefined => {
     if (source === undefined) return undefined;
-    lines ??= source.split(/\r\n?|\n/);
+    if (!lines) {
+      lines = source.split(/\r\n?|\n/);
+      lastSplit = { source, lines };
+    }
     const raw = lines[n - 1];
     if (raw === undefined) return undefined;
     let m = masked.get(n);

@@ -54,6 +54,8 @@ export class Runtime implements RuntimeView {
   private offsetCache = new Map<string, SourceOffset[]>();
   private positionCache = new Map<string, SinkPosition[]>();
   private statusDirty = new Set<number>();
+  /** What was last saved per connector (without its timestamp), so unchanged statuses are not written again. */
+  private readonly lastSaved = new Map<number, string>();
   private readonly workerId: string;
 
   constructor(private readonly o: RuntimeOptions) {
@@ -187,19 +189,36 @@ export class Runtime implements RuntimeView {
     };
   }
 
+  /**
+   * Save the status of the given connectors (all, or those marked dirty) that changed since last saved, in ONE
+   * catalog transaction: with many connectors, a transaction (and fsync) per connector per tick would dominate.
+   */
   private persistStatus(all: boolean): void {
     const ids = all ? [...this.workers.keys()] : [...this.statusDirty];
     this.statusDirty.clear();
+    const changed: { id: number; status: ConnectorStatusRecord; text: string }[] = [];
     for (const id of ids) {
       const w = this.workers.get(id);
       if (!w) continue;
-      try {
-        if (this.o.catalog.getConnector(w.record.name)?.id === id) this.o.catalog.saveStatus(id, w.status());
-      } catch (err) {
-        this.o.logger.warn(`cannot save status of ${w.record.name}: ${describeError(err)}`);
-      }
+      const status = w.status();
+      const text = JSON.stringify({ ...status, updatedAt: '' });
+      if (this.lastSaved.get(id) === text) continue;
+      changed.push({ id, status, text });
+    }
+    if (changed.length === 0) return;
+    try {
+      this.o.catalog.transaction(() => {
+        for (const c of changed) {
+          const w = this.workers.get(c.id)!;
+          if (this.o.catalog.getConnector(w.record.name)?.id === c.id) this.o.catalog.saveStatus(c.id, c.status);
+        }
+      });
+      for (const c of changed) this.lastSaved.set(c.id, c.text);
+    } catch (err) {
+      this.o.logger.warn(`cannot save connector status: ${describeError(err)}`);
     }
   }
+
 
   private async tick(): Promise<void> {
     if (this.stopped) return;

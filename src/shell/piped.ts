@@ -53,6 +53,13 @@ export async function runPiped(opts: PipedShellOptions): Promise<number> {
       bufferStartLine = lineNo;
     }
     buffer += `${line}\n`;
+    // A statement can only end on a line with a ';': other lines never need the (whole-buffer) scan, except
+    // blank and comment lines, after which a buffer of nothing but comments is dropped (so `exit` still works).
+    if (!line.includes(';')) {
+      const t = line.trim();
+      if ((t === '' || t.startsWith('--')) && inputState(buffer) === 'empty') buffer = '';
+      continue;
+    }
     const state = inputState(buffer);
     if (state === 'complete') await run();
     else if (state === 'empty') buffer = '';

@@ -96,7 +96,10 @@ export function parseScript(source: string, file?: string): ScriptItem[] {
   const items: ScriptItem[] = [];
   const lexErrors = lexed.diagnostics.map((d) => ({
     offset: d.offset,
-    error: new SqlSyntaxError('LEXICAL_ERROR', d.message, { loc: { ...offsetLoc(source, d.offset, file), length: d.length } }),
+    // The lexer already counted lines and columns: recounting from the start for every error is quadratic.
+    error: new SqlSyntaxError('LEXICAL_ERROR', d.message, {
+      loc: { line: d.line, column: d.column, offset: d.offset, length: d.length, ...(file === undefined ? {} : { file }) },
+    }),
   }));
   let chunk: IToken[] = [];
   let regionStart = 0;
