@@ -1,3 +1,4 @@
+import { topicNameProblem } from '../platform/topic-name.js';
 import { GUARANTEES, field, isSet, listValue, valueOf } from './schema.js';
 import type { ConfigField, ConfigMap, ConfigProblem, ConnectorDefinition } from './schema.js';
 
@@ -246,6 +247,16 @@ export function frameworkProblems(kind: 'source' | 'sink', config: ConfigMap): C
       });
     }
   }
+  // Kafka's topic name rule, checked here so a bad name fails at CREATE rather than at the first record.
+  const raw = valueOf(config, topics) ?? '';
+  const names = raw.split(',').map((t) => t.trim());
+  if (hasTopics) {
+    const bad = names.map((t) => topicNameProblem(t)).find((p) => p !== undefined);
+    if (bad) problems.push({ key: topics.key, code: 'INVALID_CONFIG_VALUE', message: bad });
+  }
+  const dlqName = (valueOf(config, dlqTopic) ?? '').trim();
+  const dlqBad = dlqName === '' ? undefined : topicNameProblem(dlqName);
+  if (dlqBad) problems.push({ key: dlqTopic.key, code: 'INVALID_CONFIG_VALUE', message: dlqBad });
   const dlq = (valueOf(config, dlqTopic) ?? '').trim();
   if (dlq !== '' && listValue(config, topics).includes(dlq)) {
     problems.push({

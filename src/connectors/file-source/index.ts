@@ -1,4 +1,5 @@
-import { field, isSet } from '../schema.js';
+import { topicNameProblem } from '../../platform/topic-name.js';
+import { field, isSet, valueOf } from '../schema.js';
 import type { ConfigField, ConfigMap, ConnectorDefinition, Guarantee } from '../schema.js';
 
 /** Apache Kafka's FileStreamSourceConnector keys (connect/file). */
@@ -29,5 +30,9 @@ export const fileSource: ConnectorDefinition = {
   fields: Object.values(fileSourceField),
   guarantees: ['ATMOST_ONCE', 'ATLEAST_ONCE', 'EFFECTIVELY_ONCE'],
   guaranteeProblem,
+  validate: (config) => {
+    const problem = topicNameProblem(valueOf(config, fileSourceField.topic) ?? '');
+    return problem && isSet(config, fileSourceField.topic) ? [{ key: fileSourceField.topic.key, code: 'INVALID_CONFIG_VALUE', message: problem }] : [];
+  },
   load: async () => (await import('./runtime.js')).runtime,
 };

@@ -1,3 +1,4 @@
+import { topicNameProblem } from '../../platform/topic-name.js';
 import { field, isSet, valueOf } from '../schema.js';
 import type { ConfigField, ConfigMap, ConfigProblem, ConnectorDefinition, Guarantee } from '../schema.js';
 
@@ -191,6 +192,10 @@ function validate(config: ConfigMap): ConfigProblem[] {
     }
   }
   // Table mode names topics prefix + table, so an empty prefix is fine; a query's topic is the prefix itself.
+  // The prefix starts every topic name: its characters must be ones a topic name allows ('x' stands for the table).
+  const prefix = valueOf(config, F.topicPrefix) ?? '';
+  const prefixProblem = prefix === '' ? undefined : topicNameProblem(hasQuery ? prefix : `${prefix}x`);
+  if (prefixProblem) problems.push(problem(F.topicPrefix, 'INVALID_CONFIG_VALUE', `'${F.topicPrefix.key}' ${prefixProblem.replace(/^'[^']*' is/, 'is')}`));
   if (hasQuery && !isSet(config, F.topicPrefix)) {
     const message = `with '${F.query.key}', '${F.topicPrefix.key}' is the whole topic name and must not be empty`;
     problems.push(problem(F.topicPrefix, 'MISSING_REQUIRED_CONFIG', message));

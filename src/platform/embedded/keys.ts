@@ -1,11 +1,7 @@
 import { SluiceError } from '../../errors/base.js';
+import { isValidTopicName } from '../topic-name.js';
 
-const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
-
-/** Kafka's topic name rules: 1–249 of `[a-zA-Z0-9._-]`, and not `.` or `..`. */
-export function isValidTopicName(name: unknown): name is string {
-  return typeof name === 'string' && TOPIC_NAME.test(name) && name !== '.' && name !== '..';
-}
+export { isValidTopicName };
 
 export function assertTopicName(name: unknown): asserts name is string {
   if (!isValidTopicName(name)) {
