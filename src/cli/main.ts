@@ -81,8 +81,12 @@ async function runCommand(file: string, opts: RunOptions, streams: Streams): Pro
     }
     // `run` reads its script from a file, so standard input is free for a file source without a file.
     runtime = await hostRuntime(catalog, engine, dataDir, { lendStdin: true });
-    const entities = engine.execute(text, session, { file });
-    await printer.emit(entities, { file, signal: interrupted.signal });
+    // Results print as each statement finishes; PRINT statements stream their records after the script ran.
+    const entities = engine.execute(text, session, { file, onResult: (e) => printer.print(e.filter((x) => x['@type'] !== 'print_topic'), { file }) });
+    await printer.emit(
+      entities.filter((x) => x['@type'] === 'print_topic'),
+      { file, signal: interrupted.signal },
+    );
     let failed = entities.some(isError);
     if (opts.untilIdle) {
       const outcome = await runtime.untilIdle(interrupted.signal);

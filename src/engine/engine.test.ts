@@ -481,9 +481,10 @@ describe('DEFINE / UNDEFINE / SHOW VARIABLES', () => {
 
   it('substitutes ${name} in values and names; undefined references inside strings stay as written', () => {
     h.exec("DEFINE env = 'qa'; DEFINE conn = 'src_qa';");
-    const e = only(h.exec("CREATE SOURCE CONNECTOR ${conn} WITH ('connector.class'='FileStreamSource', 'topic'='orders_${env}_${nope}');"), 'connector_info');
+    const e = only(h.exec("CREATE SOURCE CONNECTOR ${conn} WITH ('connector.class'='FileStreamSource', 'topic'='orders_${env}', 'file'='in_${env}_${nope}.txt');"), 'connector_info');
     expect(e.info.name).toBe('SRC_QA');
-    expect(e.info.config['topic']).toBe('orders_qa_${nope}');
+    expect(e.info.config['topic']).toBe('orders_qa');
+    expect(e.info.config['file']).toBe('in_qa_${nope}.txt');
     expect(only(h.exec('DESCRIBE CONNECTOR ${conn};'), 'connector_description').status.name).toBe('SRC_QA');
   });
 
@@ -504,8 +505,8 @@ describe('DEFINE / UNDEFINE / SHOW VARIABLES', () => {
 
   it("SET 'ksql.variable.substitution.enable' = 'false' keeps ${…} as written", () => {
     h.exec("DEFINE env = 'qa'; SET 'ksql.variable.substitution.enable' = 'false';");
-    const e = only(h.exec("CREATE SOURCE CONNECTOR f WITH ('connector.class'='FileStreamSource', 'topic'='t_${env}');"), 'connector_info');
-    expect(e.info.config['topic']).toBe('t_${env}');
+    const e = only(h.exec("CREATE SOURCE CONNECTOR f WITH ('connector.class'='FileStreamSource', 'topic'='t', 'file'='t_${env}');"), 'connector_info');
+    expect(e.info.config['file']).toBe('t_${env}');
   });
 
   it('variables live in the session', () => {

@@ -32,6 +32,8 @@ const MAX_SCRIPT_DEPTH = 16;
 export interface ExecuteOptions {
   /** The file the text came from: named in errors, and what RUN SCRIPT paths are relative to. */
   file?: string;
+  /** Called with each top-level statement's results as soon as it has run (a long script shows progress). */
+  onResult?: (entities: readonly Entity[]) => void;
 }
 
 export interface RunOutcome {
@@ -64,7 +66,12 @@ export class Engine {
 
   /** Execute each statement in turn; a failing statement changes nothing and does not stop the ones after it. */
   execute(text: string, session: Session, opts: ExecuteOptions = {}): Entity[] {
-    return this.runItems(parseScript(text, opts.file), this.context(session, opts.file, false));
+    const ctx = this.context(session, opts.file, false);
+    return parseScript(text, opts.file).flatMap((item) => {
+      const entities = this.runItem(item, ctx);
+      opts.onResult?.(entities);
+      return entities;
+    });
   }
 
   /** Run every statement against a throw-away copy of the catalog and session; nothing real changes. */
