@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Catalog } from './catalog.js';
@@ -264,5 +265,23 @@ describe('read-only open', () => {
     expect(sandbox.getConnector('a')).toBeDefined();
     sandbox.close();
     reader.close();
+  });
+});
+
+describe('a data dir that is a regular file', () => {
+  it('is refused for reading and for writing, with CATALOG_ERROR', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-notdir-'));
+    const file = path.join(dir, 'plain-file');
+    fs.writeFileSync(file, 'x');
+    for (const readonly of [true, false]) {
+      let code: string | undefined;
+      try {
+        Catalog.open(file, { readonly }).close();
+      } catch (err) {
+        code = (err as { code?: string }).code;
+      }
+      expect(code).toBe('CATALOG_ERROR');
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

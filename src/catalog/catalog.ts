@@ -49,6 +49,10 @@ export class Catalog {
   static open(dataDir: string, opts: CatalogOpenOptions = {}): Catalog {
     const dir = path.resolve(dataDir);
     const readonly = opts.readonly ?? false;
+    // Checked first: a read-only open would otherwise see "no catalog yet" and carry on with an empty one.
+    if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) {
+      throw new CatalogError('CATALOG_ERROR', `data dir ${dir} is not a directory`, { hint: 'point --data-dir (or SLUICE_DATA_DIR) at a directory' });
+    }
     const lock = (opts.lock ?? !readonly) ? DataDirLock.acquire(dir, opts.owner ?? 'sluice') : undefined;
     try {
       const db = readonly ? openReadonly(dir) : openWritable(dir);

@@ -7,6 +7,7 @@ import { Engine } from '../engine/engine.js';
 import { isError } from '../engine/results.js';
 import { Session } from '../engine/session.js';
 import { SluiceError, toSluiceError, UsageError } from '../errors/base.js';
+import { fileReason, isMissing } from '../errors/file-reason.js';
 import { renderErrorLine } from '../render/error.js';
 import { parseScript } from '../sql/parse.js';
 import { runInteractive } from '../shell/interactive.js';
@@ -33,9 +34,7 @@ function readScript(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
-    throw new UsageError('FILE_NOT_FOUND', `cannot read ${file}: ${reason}`);
+    throw new UsageError(isMissing(err) ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE', `cannot read ${file}: ${fileReason(err)}`);
   }
 }
 

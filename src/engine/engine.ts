@@ -4,6 +4,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import { isSecretKey, SECRET_KEY_PATTERN } from '../connectors/secrets.js';
 import { defaultRegistry, type ConnectorRegistry } from '../connectors/registry.js';
 import { SqlSemanticError } from '../errors/base.js';
+import { fileReason } from '../errors/file-reason.js';
 import type { RunScript, Statement, StatementKind } from '../sql/ast.js';
 import type { RuntimeView } from '../runtime/runtime.js';
 import { buildStatement } from '../sql/build-ast.js';
@@ -143,8 +144,7 @@ export class Engine {
       real = realpathSync(target);
       text = readFileSync(real, 'utf8');
     } catch (err) {
-      const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-      throw new SqlSemanticError('SCRIPT_NOT_FOUND', `cannot read script '${s.path}' (${target}): ${reason}`, { loc: s.pathLoc });
+      throw new SqlSemanticError('SCRIPT_NOT_FOUND', `cannot read script '${s.path}' (${target}): ${fileReason(err)}`, { loc: s.pathLoc });
     }
     if (ctx.scriptStack.includes(real)) {
       throw new SqlSemanticError('SCRIPT_RECURSION', `script '${s.path}' is already being run (it includes itself)`, { loc: s.pathLoc });

@@ -38,3 +38,12 @@ describe('edges of input found in review', () => {
     expect(resolveDataDir(undefined, { SLUICE_DATA_DIR: '  ' })).toMatch(/\.sluice$/);
   });
 });
+
+describe('RUN SCRIPT of a file that cannot be read', () => {
+  it('says why in words, at the path', () => {
+    const out = engine().execute("RUN SCRIPT '/';", new Session()).filter(isError);
+    expect(out).toMatchObject([{ code: 'SCRIPT_NOT_FOUND', line: 1, column: 12 }]);
+    expect(out[0]!.message).toMatch(/it is a directory, not a file/);
+    expect(out[0]!.message).not.toMatch(/EISDIR/);
+  });
+});

@@ -21,7 +21,7 @@ export const ERROR_CODES = {
   TOO_MANY_ERRORS: { errorCode: 40000, summary: 'a statement has more problems than are listed one by one' },
   INVALID_ARGUMENT: { errorCode: 40000, summary: 'an argument of the statement is not valid' },
   UNSUPPORTED_STATEMENT: { errorCode: 40000, summary: 'the statement is not available in this mode' },
-  SCRIPT_NOT_FOUND: { errorCode: 40000, summary: 'RUN SCRIPT names a file that cannot be read' },
+  SCRIPT_NOT_FOUND: { errorCode: 40000, summary: 'RUN SCRIPT names a file that does not exist or cannot be read' },
   SCRIPT_RECURSION: { errorCode: 40000, summary: 'RUN SCRIPT includes itself' },
   CONNECTOR_NOT_PAUSED: { errorCode: 40000, summary: 'the statement needs the connector to be paused first' },
   // 40400 — something named does not exist.
@@ -35,7 +35,8 @@ export const ERROR_CODES = {
   INTERNAL_ERROR: { errorCode: 50000, summary: 'a bug in Sluice' },
   // CLI usage (never sent over the wire, but still coded).
   USAGE_ERROR: { errorCode: 40000, summary: 'the command line is not valid' },
-  FILE_NOT_FOUND: { errorCode: 40000, summary: 'a file named on the command line cannot be read' },
+  FILE_NOT_FOUND: { errorCode: 40000, summary: 'a file named on the command line does not exist' },
+  FILE_UNREADABLE: { errorCode: 40000, summary: 'a file named on the command line exists but cannot be read' },
 } as const satisfies Record<string, { errorCode: number; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
