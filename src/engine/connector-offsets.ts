@@ -1,5 +1,4 @@
-import { frameworkField } from '../connectors/framework.js';
-import { listValue, valueOf } from '../connectors/schema.js';
+import { sinkSubscription } from '../runtime/sink-spec.js';
 import type { ConnectorRecord } from '../catalog/types.js';
 import { SqlSemanticError } from '../errors/base.js';
 import type { ListConnectorOffsets, ResetConnectorOffsets } from '../sql/ast.js';
@@ -21,10 +20,9 @@ export function committedOffsets(ctx: ExecContext, record: ConnectorRecord): Off
 /** The topics a connector reads (sinks: the subscribed ones that exist) or has written (sources). */
 export function connectorTopics(ctx: ExecContext, record: ConnectorRecord): string[] {
   if (record.type === 'SOURCE') return [...(connectorStatus(ctx, record)?.topics ?? [])].sort();
-  const regex = valueOf(record.config, frameworkField.topicsRegex);
-  if (!regex) return listValue(record.config, frameworkField.topics);
-  const pattern = new RegExp(`^(?:${regex})$`);
-  return (ctx.runtime?.topics() ?? []).map((t) => t.name).filter((n) => pattern.test(n));
+  const subscribed = sinkSubscription(record.config);
+  if (!(subscribed instanceof RegExp)) return [...subscribed];
+  return (ctx.runtime?.topics() ?? []).map((t) => t.name).filter((n) => subscribed.test(n));
 }
 
 /** Records in a sink's topics that it has not committed yet. */

@@ -32,7 +32,7 @@ interface RunningTask {
   done: Promise<void>;
 }
 
-export const SINK_MAX_BATCH = 10_000;
+const SINK_MAX_BATCH = 10_000;
 
 /** Records per sink batch: consumer.override.max.poll.records when it is a positive integer. */
 function sinkBatch(config: ConfigMap): number {

@@ -26,7 +26,6 @@ export function sinkRunnerFor(
   parts: { task: SinkTask; log: Log; logger: Logger; status: TaskStatus; onCommitted: (positions: readonly SinkPosition[]) => void },
 ): SinkRunner {
   const { config } = spec;
-  const regex = valueOf(config, frameworkField.topicsRegex);
   return new SinkRunner({
     connector: spec.connector,
     taskId: spec.taskId,
@@ -36,7 +35,7 @@ export function sinkRunnerFor(
     retry: spec.retry,
     maxBatch: spec.maxBatch,
     ...parts,
-    topics: sinkTopics(config) ?? new RegExp(`^(?:${regex})$`),
+    topics: sinkSubscription(config),
     errant: new ErrantRecords({
       connector: spec.connector,
       taskId: spec.taskId,
@@ -51,11 +50,8 @@ export function sinkRunnerFor(
   });
 }
 
-/** The fixed topic list of a sink, or undefined when it subscribes by topics.regex. */
-export function sinkTopics(config: ConfigMap): string[] | undefined {
-  return valueOf(config, frameworkField.topicsRegex) ? undefined : listValue(config, frameworkField.topics);
-}
-
+/** What a sink consumes: its fixed 'topics' list, or its 'topics.regex' matched against whole topic names. */
 export function sinkSubscription(config: ConfigMap): readonly string[] | RegExp {
-  return sinkTopics(config) ?? new RegExp(`^(?:${valueOf(config, frameworkField.topicsRegex) ?? ''})$`);
+  const regex = valueOf(config, frameworkField.topicsRegex);
+  return regex ? new RegExp(`^(?:${regex})$`) : listValue(config, frameworkField.topics);
 }

@@ -3,6 +3,7 @@ import { defaultRegistry } from '../connectors/registry.js';
 import { EmbeddedLog } from '../platform/embedded/index.js';
 import { SecretRedactor } from '../sql/mask.js';
 import { createLogger, type LogLevel } from './logger.js';
+import type { SinkRunner } from './sink-runner.js';
 import { sinkRunnerFor, type SinkSpec } from './sink-spec.js';
 import { TaskStatus } from './task-status.js';
 
@@ -34,8 +35,15 @@ port.on('message', (m: { type: string }) => {
 });
 
 let started = false;
+let runner: SinkRunner | undefined;
 const status: TaskStatus = new TaskStatus(data.spec.taskId, () => report());
 function report(): void {
+  if (!started && status.state === 'RUNNING' && runner) {
+    // First RUNNING: send the positions it resumed from (a sink with nothing new to read never commits, yet is
+    // caught up).
+    started = true;
+    port.postMessage({ type: 'committed', positions: runner.committedPositions() } satisfies SinkThreadMessage);
+  }
   port.postMessage({
     type: 'status',
     state: status.state,
@@ -54,7 +62,7 @@ try {
   const runtime = await def?.load?.();
   const task = runtime?.createSinkTask?.(data.spec.config);
   if (!task) throw new Error(`${data.spec.className} has no sink task`);
-  const runner = sinkRunnerFor(data.spec, {
+  runner = sinkRunnerFor(data.spec, {
     task,
     log,
     logger,
@@ -66,18 +74,8 @@ try {
   });
   // Counters change with every batch; state changes are reported at once, counters a few times a second.
   const ticker = setInterval(report, 250);
-  const running = runner.run(stop.signal);
-  const watchStart = setInterval(() => {
-    if (status.state === 'RUNNING' && !started) {
-      // The positions it resumed from: a sink with nothing new to read never commits, yet is caught up.
-      started = true;
-      port.postMessage({ type: 'committed', positions: runner.committedPositions() } satisfies SinkThreadMessage);
-      report();
-    }
-  }, 20);
-  await running;
+  await runner.run(stop.signal);
   clearInterval(ticker);
-  clearInterval(watchStart);
 } catch (err) {
   status.error(err);
   status.set('FAILED', err instanceof Error ? err.message : String(err));
