@@ -16,6 +16,10 @@ export function printLine(r: LogRecord): string {
   return `rowtime: ${t}, key: ${show(r.key)}, value: ${show(r.value)}, partition: ${r.partition}`;
 }
 
+function printRecord(r: LogRecord): Record<string, unknown> {
+  return { '@type': 'print_record', topic: r.topic, partition: r.partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers };
+}
+
 /**
  * Stream a topic's records until LIMIT records were printed or the signal fires (Ctrl-C). FROM BEGINNING starts
  * at the oldest retained record, otherwise at the end (only new records), as ksqlDB does. INTERVAL n prints
@@ -43,7 +47,7 @@ export async function streamPrint(p: PrintEntity, log: Log, write: (line: string
         pos.offset = r.offset + 1;
         got += 1;
         if (seen++ % every !== 0) continue;
-        write(format === 'json' ? JSON.stringify({ '@type': 'print_record', ...r }) : printLine(r));
+        write(format === 'json' ? JSON.stringify(printRecord(r)) : printLine(r));
         printed += 1;
         if (p.limit !== undefined && printed >= p.limit) return printed;
       }

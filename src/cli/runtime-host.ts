@@ -18,8 +18,8 @@ export async function hostRuntime(catalog: Catalog, engine: Engine, dataDir: str
     registry: engine.registry,
     logger,
     ...(opts.lendStdin ? { stdin: process.stdin } : {}),
-    // Sinks on worker threads: sources and sinks then use two cores (SLUICE_SINK_THREADS=0 keeps one thread).
-    ...(process.env['SLUICE_SINK_THREADS'] === '0' ? {} : { sinkThreads: { dataDir, logLevel: level, secrets: () => engine.redactor.values() } }),
+    // Tasks on worker threads, so reading, writing the log and sinks use every core (SLUICE_TASK_THREADS=0: one thread).
+    ...(process.env['SLUICE_TASK_THREADS'] === '0' ? {} : { taskThreads: { dataDir, logLevel: level, secrets: () => engine.redactor.values() } }),
   });
   await runtime.start();
   engine.runtime = runtime;

@@ -97,6 +97,11 @@ export interface ConnectorRuntime {
   taskConfigs?(config: ConfigMap, maxTasks: number, signal?: AbortSignal): Promise<ConfigMap[]> | ConfigMap[];
   /** A task for one of the configs taskConfigs returned. */
   createSourceTask?(config: ConfigMap): SourceTask;
+  /**
+   * The task for this config reads the process's standard input, which only the main thread has: it runs there
+   * instead of on a worker thread of its own.
+   */
+  readsStdin?(config: ConfigMap): boolean;
   createSinkTask?(config: ConfigMap): SinkTask;
 }
 

@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { RuntimeView } from '../runtime/runtime.js';
-import type { SecretRedactor } from '../sql/mask.js';
+import type { SecretRedactor } from '../sql/secret-redactor.js';
 import type { Session } from './session.js';
 
 /** Everything a statement handler may use. Handlers never reach for globals. */

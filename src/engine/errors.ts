@@ -1,5 +1,6 @@
 import { flattenErrors, SluiceError, toSluiceError } from '../errors/base.js';
-import { blankUnparsedText, type SecretRedactor } from '../sql/mask.js';
+import { blankUnparsedText } from '../sql/mask.js';
+import type { SecretRedactor } from '../sql/secret-redactor.js';
 import type { StatementErrorEntity } from './results.js';
 
 /** More problems than this in one statement are summed up in a last error: nobody reads the 20 000th. */

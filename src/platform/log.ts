@@ -4,6 +4,8 @@
  * interface. Offsets are per partition, dense, starting at 0.
  */
 
+import type { EncodedBatch } from './encoded-batch.js';
+
 export type Headers = Record<string, string>;
 
 /** What a producer hands to the log. `value` and `key` are JSON-serialisable (null for tombstones). */
@@ -25,6 +27,11 @@ export interface LogRecord {
   key: unknown;
   value: unknown;
   headers: Headers;
+  /**
+   * The value's JSON text as the log holds it (null for null), when it holds text: a sink that writes JSON copies
+   * it instead of serialising `value` again.
+   */
+  readonly valueJson?: string | null;
 }
 
 export interface TopicPartition {
@@ -81,6 +88,8 @@ export interface Log {
    * source offsets are committed in the SAME transaction as the records (effectively-once for sources).
    */
   append(records: readonly ProducerRecord[], commit?: { connector: string; sourceOffsets: readonly SourceOffset[] }): Promise<(TopicPartition & { offset: number })[]>;
+  /** As `append`, for records already encoded (see encodeBatch) — e.g. by a source's worker thread. */
+  appendEncoded(batch: EncodedBatch, commit?: { connector: string; sourceOffsets: readonly SourceOffset[] }): Promise<(TopicPartition & { offset: number })[]>;
   /** Commit source offsets on their own (at-least-once: after append; at-most-once: before). */
   commitSourceOffsets(connector: string, offsets: readonly SourceOffset[]): Promise<void>;
   /** Every committed source offset of a connector. */

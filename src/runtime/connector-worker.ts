@@ -2,7 +2,7 @@ import type { ConnectorRecord, ConnectorStatusRecord, RuntimeState, TaskStatusRe
 import type { ConfigMap } from '../connectors/api.js';
 import { frameworkField, MAX_POLL_RECORDS } from '../connectors/framework.js';
 import { valueOf, type ConnectorDefinition, type Guarantee } from '../connectors/schema.js';
-import type { Log, SinkPosition, TopicConfig } from '../platform/log.js';
+import type { Log, SinkPosition } from '../platform/log.js';
 import { partitionKey } from '../platform/canonical-json.js';
 import type { Logger } from './logger.js';
 import type { RetryPolicy } from './retry.js';
@@ -11,6 +11,8 @@ import type { SinkRunner } from './sink-runner.js';
 import { sinkRunnerFor, type SinkSpec } from './sink-spec.js';
 import { ThreadedSink } from './threaded-sink.js';
 import { SourceRunner } from './source-runner.js';
+import { sourceRunnerFor, type SourceSpec } from './source-spec.js';
+import { ThreadedSource } from './threaded-source.js';
 import { describeError, TaskStatus } from './task-status.js';
 
 export interface WorkerDeps {
@@ -19,16 +21,22 @@ export interface WorkerDeps {
   workerId: string;
   /** Called on every state change so the runtime can persist status promptly. */
   onStatusChange: () => void;
-  onAppended: (positions: { topic: string; partition: number; offset: number }[]) => void;
   onSinkCommitted: (connector: string, positions: readonly SinkPosition[]) => void;
   stdin?: NodeJS.ReadableStream | undefined;
-  /** Run sink tasks on worker threads (a file-backed log in this data dir); in-thread when absent. */
-  sinkThreads?: { dataDir: string; logLevel: LogLevel; secrets: () => string[] } | undefined;
+  /** Run tasks on worker threads (sinks read a file-backed log in this data dir); on this thread when absent. */
+  taskThreads?: TaskThreads | undefined;
+}
+
+export interface TaskThreads {
+  dataDir: string;
+  logLevel: LogLevel;
+  /** Secrets to mask in the threads' log lines. */
+  secrets: () => string[];
 }
 
 interface RunningTask {
   status: TaskStatus;
-  runner: SourceRunner | SinkRunner | ThreadedSink;
+  runner: SourceRunner | ThreadedSource | SinkRunner | ThreadedSink;
   done: Promise<void>;
 }
 
@@ -141,7 +149,8 @@ export class ConnectorWorker {
     if (!this.launched) return false;
     for (const t of this.tasks) {
       if (t.status.state === 'FAILED') continue;
-      const idle = t.runner instanceof SourceRunner ? t.runner.isIdle : await t.runner.isCaughtUp();
+      const r = t.runner;
+      const idle = r instanceof SourceRunner || r instanceof ThreadedSource ? r.isIdle : await r.isCaughtUp();
       if (!idle) return false;
     }
     return true;
@@ -211,29 +220,30 @@ export class ConnectorWorker {
   ): RunningTask {
     const status = new TaskStatus(taskId, () => this.deps.onStatusChange());
     const logger = this.logger.child(String(taskId));
-    const common = { connector: this.record.name, taskId, config, guarantee: this.guarantee, log: this.deps.log, status, logger, retry: this.retry };
-    let runner: SourceRunner | SinkRunner | ThreadedSink;
+    let runner: RunningTask['runner'];
+    const threads = this.deps.taskThreads;
     if (this.def.kind === 'source') {
-      const task = runtime.createSourceTask?.(config);
-      if (!task) throw new Error(`${this.def.className} has no source task`);
-      const setting = (f: typeof frameworkField.topicPartitions) => Number(valueOf(config, f) ?? -1);
-      const topicConfig: TopicConfig = {};
-      if (setting(frameworkField.topicPartitions) > 0) topicConfig.partitions = setting(frameworkField.topicPartitions);
-      if (setting(frameworkField.topicRetentionMs) >= 0) topicConfig.retentionMs = setting(frameworkField.topicRetentionMs);
-      if (setting(frameworkField.topicRetentionBytes) >= 0) topicConfig.retentionBytes = setting(frameworkField.topicRetentionBytes);
-      runner = new SourceRunner({
-        ...common,
-        task,
-        offsets,
-        topicConfig,
-        stdin: this.deps.stdin,
-        onAppended: (positions) => {
-          const before = this.topics.size;
-          for (const p of positions) this.topics.add(p.topic);
-          if (this.topics.size !== before) this.deps.onStatusChange();
-          this.deps.onAppended(positions);
-        },
-      });
+      const spec: SourceSpec = {
+        connector: this.record.name,
+        className: this.record.className,
+        taskId,
+        config,
+        guarantee: this.guarantee,
+        retry: this.retry,
+        offsets: [...offsets],
+      };
+      const onTopic = (topic: string) => {
+        if (this.topics.has(topic)) return;
+        this.topics.add(topic);
+        this.deps.onStatusChange();
+      };
+      if (threads && !runtime.readsStdin?.(config)) {
+        runner = new ThreadedSource(spec, { log: this.deps.log, status, logLevel: threads.logLevel, secrets: threads.secrets(), onTopic });
+      } else {
+        const task = runtime.createSourceTask?.(config);
+        if (!task) throw new Error(`${this.def.className} has no source task`);
+        runner = sourceRunnerFor(spec, { task, log: this.deps.log, logger, status, onTopic, stdin: this.deps.stdin });
+      }
     } else {
       const spec: SinkSpec = {
         connector: this.record.name,
@@ -246,7 +256,6 @@ export class ConnectorWorker {
         maxBatch: sinkBatch(config),
       };
       const onCommitted = (positions: readonly SinkPosition[]) => this.deps.onSinkCommitted(this.record.name, positions);
-      const threads = this.deps.sinkThreads;
       if (threads) {
         runner = new ThreadedSink(spec, { ...threads, secrets: threads.secrets(), log: this.deps.log, status, logger, onCommitted });
       } else {

@@ -19,7 +19,7 @@ function start(failPoll: (poll: number) => Error | undefined, retry: RetryPolicy
   task.failPoll = failPoll;
   const status = new TaskStatus(0, () => undefined);
   const { logger, lines } = captureLogger();
-  const runner = new SourceRunner({ connector: 'flaky', taskId: 0, config: {}, guarantee: 'ATLEAST_ONCE', task, log, status, logger, retry, offsets: new Map(), onAppended: () => undefined });
+  const runner = new SourceRunner({ connector: 'flaky', taskId: 0, config: {}, guarantee: 'ATLEAST_ONCE', task, log, status, logger, retry, offsets: new Map(), onTopic: () => undefined });
   const ac = new AbortController();
   const t0 = Date.now();
   const done = runner.run(ac.signal).then(() => Date.now() - t0);

@@ -3,8 +3,8 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { ConnectorRecord, ConnectorStatusRecord } from '../catalog/types.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { Log, SinkPosition, SourceOffset, TopicInfo } from '../platform/log.js';
-import { ConnectorWorker, workerKey } from './connector-worker.js';
-import type { Logger, LogLevel } from './logger.js';
+import { ConnectorWorker, workerKey, type TaskThreads } from './connector-worker.js';
+import type { Logger } from './logger.js';
 import { describeError } from './task-status.js';
 
 export interface RuntimeOptions {
@@ -16,10 +16,11 @@ export interface RuntimeOptions {
   /** Lent to connectors that read standard input; undefined when the process itself reads it (the shell). */
   stdin?: NodeJS.ReadableStream;
   /**
-   * Run sink tasks on worker threads, each with its own connection to the log file in this data dir, so sources
-   * and sinks use separate cores. Needs a file-backed log and the compiled runtime (dist/); tests run in-thread.
+   * Run each task on a worker thread: a source reads and encodes there while this thread appends to the log; a
+   * sink reads the log file in this data dir through its own connection. Needs a file-backed log and the
+   * compiled runtime (dist/); tests run in-thread.
    */
-  sinkThreads?: { dataDir: string; logLevel: LogLevel; secrets: () => string[] };
+  taskThreads?: TaskThreads;
   /** How often caches refresh, status counters persist and retention runs. */
   tickMs?: number;
 }
@@ -174,13 +175,12 @@ export class Runtime implements RuntimeView {
       logger: this.o.logger,
       workerId: this.workerId,
       stdin: this.o.stdin,
-      sinkThreads: this.o.sinkThreads,
+      taskThreads: this.o.taskThreads,
       onStatusChange: () => {
         this.statusDirty.add(connectorId);
         // State changes are persisted at once (a FAILED must survive a crash right after it); counters each tick.
         queueMicrotask(() => this.persistStatus(false));
       },
-      onAppended: () => undefined,
       onSinkCommitted: (connector: string, positions: readonly SinkPosition[]) => {
         const merged = new Map((this.positionCache.get(connector) ?? []).map((p) => [`${p.topic}\u0000${p.partition}`, p]));
         for (const p of positions) merged.set(`${p.topic}\u0000${p.partition}`, p);

@@ -1,11 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { defaultRegistry } from '../connectors/registry.js';
 import { EmbeddedLog } from '../platform/embedded/index.js';
-import { SecretRedactor } from '../sql/mask.js';
-import { createLogger, type LogLevel } from './logger.js';
+import type { LogLevel } from './logger.js';
 import type { SinkRunner } from './sink-runner.js';
 import { sinkRunnerFor, type SinkSpec } from './sink-spec.js';
 import { TaskStatus } from './task-status.js';
+import { statusMessage, threadLogger, type LogLineMessage, type StatusMessage } from './thread-messages.js';
 
 /**
  * A sink task on its own thread (and its own connection to log.db), so reading the log and writing the sink
@@ -19,15 +19,13 @@ export interface SinkThreadData {
 }
 
 export type SinkThreadMessage =
-  | { type: 'status'; state: TaskStatus['state']; trace: string | undefined; recordsIn: number; recordsOut: number; errors: number; lastError: TaskStatus['lastError']; started: boolean }
+  | (StatusMessage & { started: boolean })
   | { type: 'committed'; positions: { topic: string; partition: number; offset: number }[] }
-  | { type: 'log'; line: string };
+  | LogLineMessage;
 
 const data = workerData as SinkThreadData;
 const port = parentPort!;
-const redactor = new SecretRedactor();
-for (const s of data.secrets) redactor.add(s);
-const logger = createLogger({ level: data.logLevel, redact: (s) => redactor.redact(s), write: (line) => port.postMessage({ type: 'log', line } satisfies SinkThreadMessage) });
+const logger = threadLogger(port, data.logLevel, data.secrets);
 
 const stop = new AbortController();
 port.on('message', (m: { type: string }) => {
@@ -44,16 +42,7 @@ function report(): void {
     started = true;
     port.postMessage({ type: 'committed', positions: runner.committedPositions() } satisfies SinkThreadMessage);
   }
-  port.postMessage({
-    type: 'status',
-    state: status.state,
-    trace: status.trace,
-    recordsIn: status.recordsIn,
-    recordsOut: status.recordsOut,
-    errors: status.errors,
-    lastError: status.lastError,
-    started,
-  } satisfies SinkThreadMessage);
+  port.postMessage({ ...statusMessage(status), started } satisfies SinkThreadMessage);
 }
 
 const log = EmbeddedLog.open(data.dataDir);

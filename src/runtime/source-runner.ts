@@ -1,6 +1,7 @@
 import type { SourceRecord, SourceTask } from '../connectors/api.js';
 import type { Guarantee } from '../connectors/schema.js';
-import type { Log, ProducerRecord, SourceOffset, TopicConfig } from '../platform/log.js';
+import { encodeBatch, type EncodedBatch } from '../platform/encoded-batch.js';
+import type { SourceOffset, TopicConfig } from '../platform/log.js';
 import { sleep } from './backoff.js';
 import { partitionKey } from '../platform/canonical-json.js';
 import type { Logger } from './logger.js';
@@ -13,7 +14,7 @@ export interface SourceRunnerOptions {
   config: Readonly<Record<string, string>>;
   guarantee: Guarantee;
   task: SourceTask;
-  log: Log;
+  log: SourceLog;
   status: TaskStatus;
   logger: Logger;
   retry: RetryPolicy;
@@ -23,11 +24,50 @@ export interface SourceRunnerOptions {
   stdin?: NodeJS.ReadableStream | undefined;
   /** Settings of the topics this source creates (topic.creation.default.*). */
   topicConfig?: TopicConfig;
-  /** Told after every write, so the runtime's view of topics stays current without asking the log. */
-  onAppended: (positions: { topic: string; partition: number; offset: number }[]) => void;
+  /** Told of each topic the first time a batch is written to it (the connector's topics in DESCRIBE). */
+  onTopic: (topic: string) => void;
+}
+
+/** What a source needs of the log (a Log has it); on a worker thread these calls go to the main thread's log. */
+export interface SourceLog {
+  ensureTopic(name: string, config?: TopicConfig): Promise<unknown>;
+  appendEncoded(batch: EncodedBatch, commit?: { connector: string; sourceOffsets: readonly SourceOffset[] }): Promise<unknown>;
+  commitSourceOffsets(connector: string, offsets: readonly SourceOffset[]): Promise<void>;
 }
 
 const DEFAULT_IDLE_WAIT_MS = 1_000;
+
+/** How a delivery ended: delivered, given up because the task stopped, or failed. */
+type Delivery = { delivered: boolean } | { error: unknown };
+
+/** Polled batches waiting for the log or being written: a bound on memory, and enough to keep the log busy. */
+const IN_FLIGHT = 2;
+
+/** Deliveries run one after another, in order; one that fails or gives up cancels those queued after it. */
+class Deliveries {
+  private readonly queue: Promise<Delivery>[] = [];
+  private tail: Promise<Delivery> = Promise.resolve({ delivered: true });
+
+  add(deliver: () => Promise<Delivery>): void {
+    this.tail = this.tail.then((before) => ('error' in before || !before.delivered ? before : deliver()));
+    this.queue.push(this.tail);
+  }
+
+  /** Waits until fewer than `room` are queued. false if one gave up (stopped); a delivery's error is thrown. */
+  async waitForRoom(room: number): Promise<boolean> {
+    while (this.queue.length >= room) {
+      const outcome = await this.queue.shift()!;
+      if ('error' in outcome) throw outcome.error;
+      if (!outcome.delivered) return false;
+    }
+    return true;
+  }
+
+  /** Resolves when every queued delivery has ended, however it ended. */
+  async settled(): Promise<void> {
+    await this.tail;
+  }
+}
 
 /** The last offset per source partition in a batch: what to commit once the batch is delivered. */
 export function offsetsToCommit(records: readonly SourceRecord[]): SourceOffset[] {
@@ -53,7 +93,10 @@ export function offsetsToCommit(records: readonly SourceRecord[]): SourceOffset[
 export class SourceRunner {
   idle = false;
   private polls = 0;
+  /** Topics ensured (created if missing) by this runner. */
   private readonly knownTopics = new Set<string>();
+  /** Topics a batch was written to, as told to onTopic. */
+  private readonly writtenTopics = new Set<string>();
 
   constructor(private readonly o: SourceRunnerOptions) {}
 
@@ -79,23 +122,31 @@ export class SourceRunner {
       );
       if (!started) return;
       status.set('RUNNING');
-      while (!signal.aborted) {
-        const records = await withRetries('poll', () => task.poll(), ctx);
-        if (records === undefined) break;
-        this.polls += 1;
-        if (records.length === 0) {
-          this.idle = task.idle?.() ?? true;
-          await sleep(task.idleWaitMs?.() ?? DEFAULT_IDLE_WAIT_MS, signal);
-          continue;
+      // Batches are delivered while the next ones are polled, so reading the source and writing the log overlap
+      // when the log is elsewhere (another thread, Kafka). Deliveries still run one at a time, in order.
+      const deliveries = new Deliveries();
+      try {
+        while (!signal.aborted) {
+          const records = await withRetries('poll', () => task.poll(), ctx);
+          if (records === undefined) break;
+          this.polls += 1;
+          if (records.length === 0) {
+            // Idle only once everything polled before is in the log: --until-idle then finds it there.
+            if (!(await deliveries.waitForRoom(1))) break;
+            this.idle = task.idle?.() ?? true;
+            await sleep(task.idleWaitMs?.() ?? DEFAULT_IDLE_WAIT_MS, signal);
+            continue;
+          }
+          this.idle = false;
+          status.recordsIn += records.length;
+          if (!(await deliveries.waitForRoom(IN_FLIGHT))) break;
+          deliveries.add(() => this.deliverWithRetries(records, ctx));
         }
-        this.idle = false;
-        status.recordsIn += records.length;
-        // A batch polled is written even if the stop came during the poll (a source without offsets, like stdin,
-        // could never poll it again). A stop while retrying leaves it undelivered, which every guarantee tolerates
-        // for sources with offsets: they were not committed (it is polled again), or, at most once, they were.
-        const delivered = await withRetries('write', async () => (await this.deliver(records), true), ctx, { evenIfStopped: true });
-        if (delivered) status.recordsOut += records.length;
+      } finally {
+        // Batches taken on are finished (or given up) before the task stops, whatever ended the loop.
+        await deliveries.settled();
       }
+      await deliveries.waitForRoom(1);
     } catch (err) {
       status.error(err);
       status.set('FAILED', describeError(err));
@@ -110,37 +161,51 @@ export class SourceRunner {
     return this.polls > 0 && this.idle;
   }
 
+  /**
+   * A batch polled is written even if the stop came during the poll (a source without offsets, like stdin,
+   * could never poll it again). A stop while retrying leaves it undelivered, which every guarantee tolerates for
+   * sources with offsets: they were not committed (it is polled again), or, at most once, they were.
+   */
+  private async deliverWithRetries(records: readonly SourceRecord[], ctx: Parameters<typeof withRetries>[2]): Promise<Delivery> {
+    try {
+      const delivered = await withRetries('write', async () => (await this.deliver(records), true), ctx, { evenIfStopped: true });
+      if (delivered) this.o.status.recordsOut += records.length;
+      return { delivered: delivered === true };
+    } catch (error) {
+      return { error };
+    }
+  }
+
   private async deliver(records: readonly SourceRecord[]): Promise<void> {
     const { log, connector } = this.o;
-    const produced: ProducerRecord[] = records.map((r) => ({
-      topic: r.topic,
-      key: r.key ?? null,
-      value: r.value ?? null,
-      ...(r.timestamp === undefined ? {} : { timestamp: r.timestamp }),
-      ...(r.headers === undefined ? {} : { headers: r.headers }),
-    }));
+    // Encoded here, where the task runs: on a worker thread the main thread then only stores text.
+    const produced = encodeBatch(records);
     const offsets = offsetsToCommit(records);
-    for (const topic of new Set(records.map((r) => r.topic))) {
+    const topics = new Set(records.map((r) => r.topic));
+    for (const topic of topics) {
       if (this.knownTopics.has(topic)) continue;
       // Created with this source's settings; a topic that exists already keeps its own.
       await log.ensureTopic(topic, this.o.topicConfig ?? {});
       this.knownTopics.add(topic);
     }
-    let positions;
     switch (this.o.guarantee) {
       case 'ATMOST_ONCE':
         if (offsets.length > 0) await log.commitSourceOffsets(connector, offsets);
-        positions = await log.append(produced);
+        await log.appendEncoded(produced);
         break;
       case 'ATLEAST_ONCE':
-        positions = await log.append(produced);
+        await log.appendEncoded(produced);
         if (offsets.length > 0) await log.commitSourceOffsets(connector, offsets);
         break;
       case 'EFFECTIVELY_ONCE':
-        positions = await log.append(produced, { connector, sourceOffsets: offsets });
+        await log.appendEncoded(produced, { connector, sourceOffsets: offsets });
         break;
     }
-    this.o.onAppended(positions);
+    for (const topic of topics) {
+      if (this.writtenTopics.has(topic)) continue;
+      this.writtenTopics.add(topic);
+      this.o.onTopic(topic);
+    }
   }
 
   private async stopTask(): Promise<void> {

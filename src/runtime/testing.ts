@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { SinkTaskContext, SourceRecord, SourceTask, SourceTaskContext } from '../connectors/api.js';
 import type { Log, LogRecord, ProducerRecord, SinkCommit, SinkPosition, SourceOffset, TopicConfig, TopicPartition } from '../platform/log.js';
+import type { EncodedBatch } from '../platform/encoded-batch.js';
 import { createLogger, type Logger } from './logger.js';
 
 /** Polls `fn` until it returns a truthy value (or stops throwing) and resolves with that value; fails after timeoutMs. */
@@ -113,6 +114,9 @@ export class FaultyLog implements Log {
   }
   append(records: readonly ProducerRecord[], commit?: { connector: string; sourceOffsets: readonly SourceOffset[] }) {
     return this.call('append', commit ? [records, commit] : [records], () => this.inner.append(records, commit));
+  }
+  appendEncoded(batch: EncodedBatch, commit?: { connector: string; sourceOffsets: readonly SourceOffset[] }) {
+    return this.call('appendEncoded', commit ? [batch, commit] : [batch], () => this.inner.appendEncoded(batch, commit));
   }
   commitSourceOffsets(connector: string, offsets: readonly SourceOffset[]) {
     return this.call('commitSourceOffsets', [connector, offsets], () => this.inner.commitSourceOffsets(connector, offsets));

@@ -5,6 +5,7 @@ import { assignedPartitions, caughtUp } from './sink-runner.js';
 import { sinkSubscription, type SinkSpec } from './sink-spec.js';
 import type { SinkThreadData, SinkThreadMessage } from './sink-thread.js';
 import type { TaskStatus } from './task-status.js';
+import { applyStatus } from './thread-messages.js';
 
 const key = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
 
@@ -56,16 +57,10 @@ export class ThreadedSink {
 
   private receive(m: SinkThreadMessage): void {
     switch (m.type) {
-      case 'status': {
-        const s = this.o.status;
-        s.recordsIn = m.recordsIn;
-        s.recordsOut = m.recordsOut;
-        s.errors = m.errors;
-        s.lastError = m.lastError;
+      case 'status':
         this.started ||= m.started;
-        s.set(m.state, m.trace);
+        applyStatus(this.o.status, m);
         break;
-      }
       case 'committed':
         this.started = true;
         for (const p of m.positions) this.positions.set(key(p), p.offset);

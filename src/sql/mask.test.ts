@@ -6,7 +6,8 @@ import { Engine } from '../engine/engine.js';
 import type { Entity } from '../engine/results.js';
 import { Session } from '../engine/session.js';
 import { build, buildAll, vars } from './fixtures/helpers.js';
-import { blankSpans, maskStatementText, maskUnparsedText, SecretRedactor, secretValueSpans, blankUnparsedText } from './mask.js';
+import { blankSpans, maskStatementText, maskUnparsedText, secretValueSpans, blankUnparsedText } from './mask.js';
+import { SecretRedactor } from './secret-redactor.js';
 import { parseScript } from './parse.js';
 
 const M = `'${MASK}'`;

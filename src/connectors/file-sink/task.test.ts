@@ -2,7 +2,10 @@ import fs, { promises as fsp } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { captureLogger, sinkContext, tempDir } from '../../runtime/testing.js';
 import type { SinkRecord } from '../api.js';
-import { FileSinkTask, formatValue } from './task.js';
+import fc from 'fast-check';
+import { BatchReader, encodeBatch } from '../../platform/encoded-batch.js';
+import { StoredRecord } from '../../platform/stored-record.js';
+import { FileSinkTask, formatRecordValue, formatValue } from './task.js';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -31,6 +34,25 @@ describe('formatValue', () => {
     expect(formatValue(true)).toBe('true');
     expect(formatValue(null)).toBe('null');
     expect(formatValue(undefined)).toBe('null');
+  });
+});
+
+describe('formatRecordValue', () => {
+  const stored = (value: unknown) => new StoredRecord('t', 0, 0, 0, null, new BatchReader(encodeBatch([{ topic: 't', key: null, value }])).value(0), null);
+
+  it('copies the stored JSON text and gives the same line as formatting the parsed value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        expect(formatRecordValue(stored(v))).toBe(formatValue(v));
+      }),
+      { numRuns: 2000, seed: 7 },
+    );
+    for (const v of ['', '"', 'line\nbreak', '\u2028', 'ünï', -0, 1e21, [], {}, null]) expect(formatRecordValue(stored(v))).toBe(formatValue(v));
+  });
+
+  it('formats the value of a record without stored text', () => {
+    expect(formatRecordValue(rec({ a: 1 }))).toBe('{"a":1}');
+    expect(formatRecordValue(rec('s'))).toBe('s');
   });
 });
 

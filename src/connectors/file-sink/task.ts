@@ -20,6 +20,17 @@ export function formatValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * The line for a record. The log's JSON text is the same text JSON.stringify gives for a structured value, so it
+ * is copied as is; only a JSON string is parsed (its line is the string itself).
+ */
+export function formatRecordValue(r: SinkRecord): string {
+  const text = r.valueJson;
+  if (text === undefined) return formatValue(r.value);
+  if (text === null) return 'null';
+  return text.charCodeAt(0) === 34 /* " */ ? (JSON.parse(text) as string) : text;
+}
+
 function isState(x: unknown): x is FileSinkState {
   return typeof x === 'object' && x !== null && typeof (x as FileSinkState).length === 'number';
 }
@@ -67,7 +78,7 @@ export class FileSinkTask implements SinkTask {
 
   async put(records: readonly SinkRecord[]): Promise<void> {
     for (const r of records) {
-      const line = `${formatValue(r.value)}\n`;
+      const line = `${formatRecordValue(r)}\n`;
       this.buffer.push(line);
       this.buffered += line.length;
       if (this.buffered >= WRITE_CHUNK) await this.write();

@@ -8,4 +8,5 @@ export const runtime: ConnectorRuntime = {
   // One file has one reader: like Kafka's FileStreamSource, always a single task whatever tasks.max says.
   taskConfigs: (config) => [config],
   createSourceTask: (config) => (isSet(config, F.file) ? new FileSourceTask() : new StdinSourceTask()),
+  readsStdin: (config) => !isSet(config, F.file),
 };

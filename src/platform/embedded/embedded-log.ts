@@ -7,7 +7,6 @@ import { assertNotTooNew, migrate } from '../../catalog/migrate.js';
 import { configureConnection, openCatalogFile, openCatalogFileReadonly } from '../../catalog/open-db.js';
 import { SluiceError } from '../../errors/base.js';
 import type {
-  Headers,
   Log,
   LogRecord,
   ProducerRecord,
@@ -18,6 +17,8 @@ import type {
   TopicInfo,
   TopicPartition,
 } from '../log.js';
+import { BatchReader, encodeBatch, type EncodedBatch } from '../encoded-batch.js';
+import { StoredRecord } from '../stored-record.js';
 import { assertTopicName, canonicalJson, partitionForKey } from './keys.js';
 import { createPartitionTableSql, LATEST_LOG_SCHEMA_VERSION, LOG_FILE, LOG_MIGRATIONS, partitionTable } from './schema.js';
 
@@ -191,21 +192,32 @@ export class EmbeddedLog implements Log {
     records: readonly ProducerRecord[],
     commit?: { connector: string; sourceOffsets: readonly SourceOffset[] },
   ): Promise<(TopicPartition & { offset: number })[]> {
+    return this.appendEncoded(this.guard(() => encodeBatch(records)), commit);
+  }
+
+  async appendEncoded(
+    batch: EncodedBatch,
+    commit?: { connector: string; sourceOffsets: readonly SourceOffset[] },
+  ): Promise<(TopicPartition & { offset: number })[]> {
     if (commit) assertConnector(commit.connector);
-    if (records.length === 0 && (!commit || commit.sourceOffsets.length === 0)) return this.guard(() => []);
+    for (const t of batch.topics) assertTopicName(t);
+    if (batch.length === 0 && (!commit || commit.sourceOffsets.length === 0)) return this.guard(() => []);
     const now = Date.now();
     const { positions, ends } = this.write((created) => {
+      const records = new BatchReader(batch);
+      const topics = batch.topics.map(
+        (name) => this.topic(name) ?? this.createTopic(name, { partitions: this.defaultPartitions, retentionMs: undefined, retentionBytes: undefined }, created),
+      );
       const touched = new Map<TopicMeta, (PartitionWrite | undefined)[]>();
-      const positions: Position[] = new Array<Position>(records.length);
-      for (let i = 0; i < records.length; i++) {
-        const r = records[i]!;
-        assertTopicName(r.topic);
-        const topic = this.topic(r.topic) ?? this.createTopic(r.topic, { partitions: this.defaultPartitions, retentionMs: undefined, retentionBytes: undefined }, created);
-        const keyText = toJson(r.key, `record ${i}: key`);
-        const valueText = toJson(r.value, `record ${i}: value`);
-        const headersText = headersJson(r.headers, i);
-        const partition = this.choosePartition(topic, r, keyText, i);
-        const ts = timestampOf(r.timestamp, now, i);
+      const positions: Position[] = new Array<Position>(batch.length);
+      for (let i = 0; i < batch.length; i++) {
+        const topic = topics[batch.topicIndex ? batch.topicIndex[i]! : 0];
+        if (!topic) throw invalid(`record ${i}: the batch names no topic for it`);
+        const keyText = records.key(i);
+        const valueText = records.value(i);
+        const headersText = records.headersJson(i);
+        const partition = this.choosePartition(topic, records.partition(i), keyText, i);
+        const ts = records.timestamp(i) ?? now;
         let writes = touched.get(topic);
         if (!writes) touched.set(topic, (writes = []));
         let w = writes[partition];
@@ -281,15 +293,7 @@ export class EmbeddedLog implements Log {
         offset,
         max,
       ) as RecordRow[];
-      return rows.map(([o, ts, key, value, headers]) => ({
-        topic: topic.name,
-        partition: tp.partition,
-        offset: o,
-        timestamp: ts,
-        key: key === null ? null : (JSON.parse(key) as unknown),
-        value: value === null ? null : (JSON.parse(value) as unknown),
-        headers: headers === null ? {} : (JSON.parse(headers) as Headers),
-      }));
+      return rows.map(([o, ts, key, value, headers]) => new StoredRecord(topic.name, tp.partition, o, ts, key, value, headers));
     });
   }
 
@@ -373,7 +377,7 @@ export class EmbeddedLog implements Log {
       checkIndex(p.partition, 'partition');
       checkIndex(p.offset, 'offset');
     }
-    const state = commit.state === undefined ? undefined : (toJson(commit.state, 'sink state') ?? 'null');
+    const state = commit.state === undefined ? undefined : stateJson(commit.state);
     const now = new Date().toISOString();
     this.write(() => {
       const upsert = this.sql(
@@ -470,18 +474,18 @@ export class EmbeddedLog implements Log {
     return removed;
   }
 
-  private choosePartition(topic: TopicMeta, r: ProducerRecord, keyText: string | null, i: number): number {
-    if (r.partition !== undefined && r.partition !== null) {
-      if (!Number.isSafeInteger(r.partition) || r.partition < 0 || r.partition >= topic.partitions) {
-        throw invalid(
-          `record ${i}: topic '${topic.name}' has no partition ${String(r.partition)} (it has ${topic.partitions}: 0..${topic.partitions - 1})`,
-        );
+  private choosePartition(topic: TopicMeta, explicit: number | undefined, keyText: string | null, i: number): number {
+    if (explicit !== undefined) {
+      if (explicit >= topic.partitions) {
+        throw invalid(`record ${i}: topic '${topic.name}' has no partition ${explicit} (it has ${topic.partitions}: 0..${topic.partitions - 1})`);
       }
-      return r.partition;
+      return explicit;
     }
     if (topic.partitions === 1) return 0;
     if (keyText !== null) {
-      const canonical = typeof r.key === 'object' ? canonicalJson(r.key)! : keyText;
+      // Objects hash by their canonical text, so {"a":1,"b":2} and {"b":2,"a":1} land in the same partition.
+      const c = keyText.charCodeAt(0);
+      const canonical = c === 123 /* { */ || c === 91 /* [ */ ? canonicalJson(JSON.parse(keyText))! : keyText;
       return partitionForKey(canonical, topic.partitions);
     }
     const p = topic.rr % topic.partitions;
@@ -680,21 +684,12 @@ function assertConnector(name: string): void {
   if (typeof name !== 'string' || name.length === 0) throw invalid('a connector name must be a non-empty string');
 }
 
-function timestampOf(ts: number | undefined, now: number, i: number): number {
-  if (ts === undefined || ts === null) return now;
-  if (!Number.isFinite(ts)) throw invalid(`record ${i}: timestamp must be a number of milliseconds, got ${String(ts)}`);
-  return Math.trunc(ts);
-}
-
-/** JSON text, or null for JSON null / undefined (stored as SQL NULL). */
-function toJson(value: unknown, what: string): string | null {
-  let text: string | undefined;
+function stateJson(state: unknown): string {
   try {
-    text = JSON.stringify(value);
+    return JSON.stringify(state) ?? 'null';
   } catch (err) {
-    throw invalid(`${what} is not JSON-serialisable: ${err instanceof Error ? err.message : String(err)}`);
+    throw invalid(`sink state is not JSON-serialisable: ${err instanceof Error ? err.message : String(err)}`);
   }
-  return text === undefined || text === 'null' ? null : text;
 }
 
 function canonical(value: unknown, what: string): string {
@@ -703,17 +698,6 @@ function canonical(value: unknown, what: string): string {
   } catch (err) {
     throw invalid(`${what} is not JSON-serialisable: ${err instanceof Error ? err.message : String(err)}`);
   }
-}
-
-function headersJson(headers: Headers | undefined, i: number): string | null {
-  if (headers === undefined || headers === null) return null;
-  if (typeof headers !== 'object' || Array.isArray(headers)) throw invalid(`record ${i}: headers must be an object of strings`);
-  const names = Object.keys(headers);
-  if (names.length === 0) return null;
-  for (const n of names) {
-    if (typeof headers[n] !== 'string') throw invalid(`record ${i}: header '${n}' must be a string`);
-  }
-  return JSON.stringify(headers);
 }
 
 function byteLength(text: string | null): number {

@@ -1,0 +1,82 @@
+import { Worker } from 'node:worker_threads';
+import type { Log } from '../platform/log.js';
+import type { LogLevel } from './logger.js';
+import type { SourceSpec } from './source-spec.js';
+import type { SourceLogCall, SourceThreadData, SourceThreadMessage, SourceThreadRequest } from './source-thread.js';
+import type { TaskStatus } from './task-status.js';
+import { applyStatus, errorData } from './thread-messages.js';
+
+/**
+ * Runs a source task in a worker thread and serves its log calls here, on the runtime's log: the thread reads
+ * and encodes the next batch while this thread appends the last one. Same contract as SourceRunner for the
+ * connector worker: run(signal) until stopped, isIdle.
+ */
+export class ThreadedSource {
+  private idle = false;
+
+  constructor(
+    private readonly spec: SourceSpec,
+    private readonly o: { log: Log; status: TaskStatus; logLevel: LogLevel; secrets: string[]; onTopic: (topic: string) => void },
+  ) {}
+
+  get isIdle(): boolean {
+    return this.idle;
+  }
+
+  run(signal: AbortSignal): Promise<void> {
+    const data: SourceThreadData = { spec: this.spec, secrets: this.o.secrets, logLevel: this.o.logLevel };
+    const worker = new Worker(new URL('./source-thread.js', import.meta.url), { workerData: data });
+    const send = (m: SourceThreadRequest) => worker.postMessage(m);
+    const stop = () => send({ type: 'stop' });
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+    worker.on('message', (m: SourceThreadMessage) => this.receive(m, send));
+    return new Promise<void>((resolve) => {
+      worker.on('error', (err) => {
+        this.o.status.error(err);
+        this.o.status.set('FAILED', `source thread crashed: ${err.message}`);
+      });
+      worker.on('exit', () => {
+        signal.removeEventListener('abort', stop);
+        resolve();
+      });
+    });
+  }
+
+  private receive(m: SourceThreadMessage, send: (m: SourceThreadRequest) => void): void {
+    switch (m.type) {
+      case 'status':
+        this.idle = m.idle;
+        applyStatus(this.o.status, m);
+        break;
+      case 'topic':
+        this.o.onTopic(m.topic);
+        break;
+      case 'call':
+        this.serve(m).then(
+          () => send({ type: 'reply', id: m.id }),
+          (err: unknown) => send({ type: 'reply', id: m.id, error: errorData(err) }),
+        );
+        break;
+      case 'log':
+        // Already formatted and redacted in the thread.
+        process.stderr.write(`${m.line}\n`);
+        break;
+    }
+  }
+
+  private async serve(c: SourceLogCall): Promise<void> {
+    const { log } = this.o;
+    switch (c.method) {
+      case 'ensureTopic':
+        await log.ensureTopic(...c.args);
+        return;
+      case 'appendEncoded':
+        await log.appendEncoded(...c.args);
+        return;
+      case 'commitSourceOffsets':
+        await log.commitSourceOffsets(...c.args);
+        return;
+    }
+  }
+}
