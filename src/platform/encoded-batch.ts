@@ -31,12 +31,11 @@ export function encodeBatch(records: readonly ProducerRecord[]): EncodedBatch {
   const topics: string[] = [];
   const topicIds = new Map<string, number>();
   let topicIndex: Uint32Array | null = null;
-  const keys = new Array<string>(n);
+  // Keys and headers are often absent from every record: their columns are made on first use.
+  let keys: string[] | null = null;
   const values = new Array<string>(n);
-  const headers = new Array<string>(n);
-  let anyKey = false;
+  let headers: string[] | null = null;
   let anyValue = false;
-  let anyHeaders = false;
   let partitions: Int32Array | null = null;
   let timestamps: Float64Array | null = null;
   for (let i = 0; i < n; i++) {
@@ -49,14 +48,12 @@ export function encodeBatch(records: readonly ProducerRecord[]): EncodedBatch {
     if (t !== 0) topicIndex ??= new Uint32Array(n);
     if (topicIndex) topicIndex[i] = t;
     const k = toJson(r.key, i, 'key');
+    if (k !== '') (keys ??= new Array<string>(n).fill(''))[i] = k;
     const v = toJson(r.value, i, 'value');
-    const h = headersJson(r.headers, i);
-    keys[i] = k;
     values[i] = v;
-    headers[i] = h;
-    anyKey ||= k !== '';
     anyValue ||= v !== '';
-    anyHeaders ||= h !== '';
+    const h = headersJson(r.headers, i);
+    if (h !== '') (headers ??= new Array<string>(n).fill(''))[i] = h;
     if (r.partition !== undefined && r.partition !== null) {
       partitions ??= new Int32Array(n).fill(-1);
       partitions[i] = checkPartition(r.partition, i);
@@ -70,9 +67,9 @@ export function encodeBatch(records: readonly ProducerRecord[]): EncodedBatch {
     length: n,
     topics,
     topicIndex,
-    keys: anyKey ? keys.join('\n') : null,
+    keys: keys ? keys.join('\n') : null,
     values: anyValue ? values.join('\n') : null,
-    headers: anyHeaders ? headers.join('\n') : null,
+    headers: headers ? headers.join('\n') : null,
     partitions,
     timestamps,
   };

@@ -88,8 +88,8 @@ export interface Log {
    * source offsets are committed in the SAME transaction as the records (effectively-once for sources).
    */
   append(records: readonly ProducerRecord[], commit?: { connector: string; sourceOffsets: readonly SourceOffset[] }): Promise<(TopicPartition & { offset: number })[]>;
-  /** As `append`, for records already encoded (see encodeBatch) — e.g. by a source's worker thread. */
-  appendEncoded(batch: EncodedBatch, commit?: { connector: string; sourceOffsets: readonly SourceOffset[] }): Promise<(TopicPartition & { offset: number })[]>;
+  /** As `append`, for records already encoded (see encodeBatch) — e.g. by a source's worker thread — without positions. */
+  appendEncoded(batch: EncodedBatch, commit?: { connector: string; sourceOffsets: readonly SourceOffset[] }): Promise<void>;
   /** Commit source offsets on their own (at-least-once: after append; at-most-once: before). */
   commitSourceOffsets(connector: string, offsets: readonly SourceOffset[]): Promise<void>;
   /** Every committed source offset of a connector. */

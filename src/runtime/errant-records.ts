@@ -1,5 +1,5 @@
 import type { SinkRecord } from '../connectors/api.js';
-import type { Log } from '../platform/log.js';
+import type { ProducerRecord } from '../platform/log.js';
 import type { Logger } from './logger.js';
 import { describeError } from './task-status.js';
 
@@ -15,7 +15,8 @@ export interface ErrantRecordOptions {
   dlqTopic: string;
   /** errors.deadletterqueue.context.headers.enable. */
   dlqHeaders: boolean;
-  log: Log;
+  /** Where dead letter queue records go. */
+  log: { append(records: readonly ProducerRecord[]): Promise<unknown> };
   logger: Logger;
 }
 

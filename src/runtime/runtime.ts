@@ -40,6 +40,9 @@ export interface RuntimeView {
 
 export type IdleOutcome = 'idle' | 'failed' | 'stopped';
 
+/** How often untilIdle looks: each look is a few cached reads, and --until-idle exits this much sooner. */
+const IDLE_CHECK_MS = 25;
+
 /**
  * The scheduler: keeps what runs equal to what the catalog says should run. Catalog changes arrive through
  * reconcile() (called by the engine after each statement) and a periodic tick; all changes are applied one at
@@ -136,7 +139,7 @@ export class Runtime implements RuntimeView {
       const idle = (await Promise.all(running.map(async (w) => w.failed || (await w.isIdle())))).every(Boolean);
       idleChecks = idle ? idleChecks + 1 : 0;
       if (idleChecks >= 2) return running.some((w) => w.failed) ? 'failed' : 'idle';
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, IDLE_CHECK_MS));
     }
   }
 

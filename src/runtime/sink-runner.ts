@@ -1,6 +1,6 @@
 import type { SinkRecord, SinkTask } from '../connectors/api.js';
 import type { Guarantee } from '../connectors/schema.js';
-import type { Log, SinkPosition, TopicPartition } from '../platform/log.js';
+import type { Log, ProducerRecord, SinkPosition, TopicPartition } from '../platform/log.js';
 import type { Logger } from './logger.js';
 import { withRetries, type RetryPolicy } from './retry.js';
 import type { ErrantRecords } from './errant-records.js';
@@ -13,7 +13,7 @@ export interface SinkRunnerOptions {
   config: Readonly<Record<string, string>>;
   guarantee: Guarantee;
   task: SinkTask;
-  log: Log;
+  log: SinkLog;
   status: TaskStatus;
   logger: Logger;
   retry: RetryPolicy;
@@ -25,10 +25,15 @@ export interface SinkRunnerOptions {
   errant?: ErrantRecords;
 }
 
+/** What a sink needs of the log (a Log has it); on a worker thread, reads are its own and writes go to the main thread. */
+export type SinkLog = Pick<Log, 'listTopics' | 'describeTopic' | 'readSinkCommit' | 'waitForData' | 'read' | 'commitSink'> & {
+  append(records: readonly ProducerRecord[]): Promise<unknown>;
+};
+
 const WAIT_MS = 500;
 
 /** A sink task's share of the subscribed partitions: partition i of the sorted list goes to task i mod n. */
-export async function assignedPartitions(log: Log, wanted: readonly string[] | RegExp, taskId: number, taskCount: number): Promise<TopicPartition[]> {
+export async function assignedPartitions(log: Pick<Log, 'listTopics'>, wanted: readonly string[] | RegExp, taskId: number, taskCount: number): Promise<TopicPartition[]> {
   const topics = await log.listTopics();
   const chosen = topics.filter((t) => (wanted instanceof RegExp ? wanted.test(t.name) : wanted.includes(t.name)));
   const all = chosen
@@ -38,7 +43,7 @@ export async function assignedPartitions(log: Log, wanted: readonly string[] | R
 }
 
 /** Every assigned partition is committed up to the log's current end. */
-export async function caughtUp(log: Log, assigned: readonly TopicPartition[], position: (tp: TopicPartition) => number): Promise<boolean> {
+export async function caughtUp(log: Pick<Log, 'describeTopic'>, assigned: readonly TopicPartition[], position: (tp: TopicPartition) => number): Promise<boolean> {
   for (const tp of assigned) {
     const info = await log.describeTopic(tp.topic);
     const end = info?.offsets.find((o) => o.partition === tp.partition)?.end ?? 0;
@@ -168,8 +173,14 @@ export class SinkRunner {
   }
 
   private advanced(batch: readonly SinkRecord[]): SinkPosition[] {
+    // A batch is read partition by partition: the last record of each run of one partition is its new position.
     const next = new Map<string, SinkPosition>();
-    for (const r of batch) next.set(key(r), { topic: r.topic, partition: r.partition, offset: r.offset + 1 });
+    for (let i = 0; i < batch.length; i++) {
+      const r = batch[i]!;
+      const after = batch[i + 1];
+      if (after && after.partition === r.partition && after.topic === r.topic) continue;
+      next.set(key(r), { topic: r.topic, partition: r.partition, offset: r.offset + 1 });
+    }
     return [...next.values()];
   }
 

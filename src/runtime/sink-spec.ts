@@ -1,11 +1,11 @@
 import type { ConfigMap, SinkTask } from '../connectors/api.js';
 import { frameworkField } from '../connectors/framework.js';
 import { listValue, valueOf, type Guarantee } from '../connectors/schema.js';
-import type { Log, SinkPosition } from '../platform/log.js';
+import type { SinkPosition } from '../platform/log.js';
 import { ErrantRecords } from './errant-records.js';
 import type { Logger } from './logger.js';
 import type { RetryPolicy } from './retry.js';
-import { SinkRunner } from './sink-runner.js';
+import { SinkRunner, type SinkLog } from './sink-runner.js';
 import type { TaskStatus } from './task-status.js';
 
 /** Everything that defines one sink task, as plain data, so it can also be handed to a worker thread. */
@@ -23,7 +23,7 @@ export interface SinkSpec {
 /** The runner for a spec; the parts that are not data (log, task, logger, status) come from where it runs. */
 export function sinkRunnerFor(
   spec: SinkSpec,
-  parts: { task: SinkTask; log: Log; logger: Logger; status: TaskStatus; onCommitted: (positions: readonly SinkPosition[]) => void },
+  parts: { task: SinkTask; log: SinkLog; logger: Logger; status: TaskStatus; onCommitted: (positions: readonly SinkPosition[]) => void },
 ): SinkRunner {
   const { config } = spec;
   return new SinkRunner({

@@ -2,7 +2,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { defaultRegistry } from '../connectors/registry.js';
 import { EmbeddedLog } from '../platform/embedded/index.js';
 import type { LogLevel } from './logger.js';
-import type { SinkRunner } from './sink-runner.js';
+import { LogClient, type LogCallMessage, type LogReplyMessage } from './log-port.js';
+import type { SinkLog, SinkRunner } from './sink-runner.js';
 import { sinkRunnerFor, type SinkSpec } from './sink-spec.js';
 import { TaskStatus } from './task-status.js';
 import { statusMessage, threadLogger, type LogLineMessage, type StatusMessage } from './thread-messages.js';
@@ -21,15 +22,20 @@ export interface SinkThreadData {
 export type SinkThreadMessage =
   | (StatusMessage & { started: boolean })
   | { type: 'committed'; positions: { topic: string; partition: number; offset: number }[] }
+  | LogCallMessage
   | LogLineMessage;
+
+export type SinkThreadRequest = { type: 'stop' } | LogReplyMessage;
 
 const data = workerData as SinkThreadData;
 const port = parentPort!;
 const logger = threadLogger(port, data.logLevel, data.secrets);
 
 const stop = new AbortController();
-port.on('message', (m: { type: string }) => {
+const writer = new LogClient(port);
+port.on('message', (m: SinkThreadRequest) => {
   if (m.type === 'stop') stop.abort();
+  else writer.settle(m);
 });
 
 let started = false;
@@ -45,7 +51,18 @@ function report(): void {
   port.postMessage({ ...statusMessage(status), started } satisfies SinkThreadMessage);
 }
 
-const log = EmbeddedLog.open(data.dataDir);
+// Reads through a connection of its own (a short poll interval: appends by the main thread are only seen by
+// polling); writes by the main thread.
+const local = EmbeddedLog.open(data.dataDir, { readonly: true, pollIntervalMs: 20 });
+const log: SinkLog = {
+  listTopics: () => local.listTopics(),
+  describeTopic: (name) => local.describeTopic(name),
+  readSinkCommit: (connector) => local.readSinkCommit(connector),
+  waitForData: (positions, timeoutMs, signal) => local.waitForData(positions, timeoutMs, signal),
+  read: (tp, offset, max) => local.read(tp, offset, max),
+  commitSink: (connector, commit) => writer.commitSink(connector, commit),
+  append: (records) => writer.append(records),
+};
 try {
   const def = defaultRegistry.resolve(data.spec.className);
   const runtime = await def?.load?.();
@@ -70,6 +87,6 @@ try {
   status.set('FAILED', err instanceof Error ? err.message : String(err));
 } finally {
   report();
-  await log.close();
+  await local.close();
   port.close();
 }

@@ -7,7 +7,7 @@ import { BatchReader, type EncodedBatch } from '../platform/encoded-batch.js';
 import type { Log, SourceOffset } from '../platform/log.js';
 import { partitionKey } from '../platform/canonical-json.js';
 import type { RetryPolicy } from './retry.js';
-import { offsetsToCommit, SourceRunner } from './source-runner.js';
+import { offsetsToCommit, SourceRunner, type SourceLog } from './source-runner.js';
 import { TaskStatus } from './task-status.js';
 import { captureLogger, eventually, FaultyLog, NumberedSource, readAll } from './testing.js';
 
@@ -171,5 +171,43 @@ describe('source runner guarantees', () => {
     await done;
     expect((await readAll(log, 'stdin')).map((r) => r.value)).toEqual(['a', 'b']);
     expect(status.record()).toMatchObject({ recordsIn: 2, recordsOut: 2 });
+  });
+
+  it('polls the next batches while one is being written, delivers in order, and is idle only once all are written', async () => {
+    const inner = embedded();
+    const task = new NumberedSource(50, 5);
+    const events: string[] = [];
+    let writing = 0;
+    // A log that takes a while per batch, as one on another thread or across the network does.
+    const slow: SourceLog = {
+      ensureTopic: (name, config) => inner.ensureTopic(name, config),
+      commitSourceOffsets: (connector, offsets) => inner.commitSourceOffsets(connector, offsets),
+      appendEncoded: async (batch, commit) => {
+        writing += 1;
+        events.push(`write ${String(firstValue(batch))} at poll ${task.polls}`);
+        await new Promise((r) => setTimeout(r, 20));
+        await inner.appendEncoded(batch, commit);
+        writing -= 1;
+      },
+    };
+    const status = new TaskStatus(0, () => undefined);
+    const runner = new SourceRunner({ connector: CONNECTOR, taskId: 0, config: {}, guarantee: 'EFFECTIVELY_ONCE', task, log: slow, status, logger: captureLogger().logger, retry: NO_RETRY, offsets: new Map(), onTopic: () => undefined });
+    const ac = new AbortController();
+    const done = runner.run(ac.signal);
+    let idleWhileWriting = false;
+    await eventually(() => {
+      if (runner.isIdle && writing > 0) idleWhileWriting = true;
+      return runner.isIdle;
+    }, 5_000, 'the source to be idle');
+    ac.abort();
+    await done;
+    expect(idleWhileWriting).toBe(false);
+    expect(await values(inner)).toEqual(range(0, 50));
+    expect(writing).toBe(0);
+    // Batch k (first value 5k) is written while later polls happen: at most two batches ahead of the writer.
+    const pollAtWrite = events.map((e) => Number(/at poll (\d+)/.exec(e)![1]));
+    expect(events.map((e) => Number(/write (\d+)/.exec(e)![1]))).toEqual(range(0, 10).map((k) => 5 * k));
+    expect(pollAtWrite.some((p, k) => p > k + 1)).toBe(true);
+    expect(pollAtWrite.every((p, k) => p <= k + 3)).toBe(true);
   });
 });

@@ -26,6 +26,8 @@ export interface SourceRunnerOptions {
   topicConfig?: TopicConfig;
   /** Told of each topic the first time a batch is written to it (the connector's topics in DESCRIBE). */
   onTopic: (topic: string) => void;
+  /** Told when isIdle may have changed (a worker thread reports it at once). */
+  onIdleChange?: (idle: boolean) => void;
 }
 
 /** What a source needs of the log (a Log has it); on a worker thread these calls go to the main thread's log. */
@@ -133,11 +135,11 @@ export class SourceRunner {
           if (records.length === 0) {
             // Idle only once everything polled before is in the log: --until-idle then finds it there.
             if (!(await deliveries.waitForRoom(1))) break;
-            this.idle = task.idle?.() ?? true;
+            this.setIdle(task.idle?.() ?? true);
             await sleep(task.idleWaitMs?.() ?? DEFAULT_IDLE_WAIT_MS, signal);
             continue;
           }
-          this.idle = false;
+          this.setIdle(false);
           status.recordsIn += records.length;
           if (!(await deliveries.waitForRoom(IN_FLIGHT))) break;
           deliveries.add(() => this.deliverWithRetries(records, ctx));
@@ -159,6 +161,12 @@ export class SourceRunner {
   /** An empty poll happened since the last records (bulk: a whole pass was read). */
   get isIdle(): boolean {
     return this.polls > 0 && this.idle;
+  }
+
+  private setIdle(idle: boolean): void {
+    if (this.idle === idle) return;
+    this.idle = idle;
+    this.o.onIdleChange?.(idle);
   }
 
   /**

@@ -22,7 +22,15 @@ export interface SourceSpec {
 /** The runner for a spec; the parts that are not data (task, log, logger, status) come from where it runs. */
 export function sourceRunnerFor(
   spec: SourceSpec,
-  parts: { task: SourceTask; log: SourceLog; logger: Logger; status: TaskStatus; onTopic: (topic: string) => void; stdin?: NodeJS.ReadableStream | undefined },
+  parts: {
+    task: SourceTask;
+    log: SourceLog;
+    logger: Logger;
+    status: TaskStatus;
+    onTopic: (topic: string) => void;
+    onIdleChange?: (idle: boolean) => void;
+    stdin?: NodeJS.ReadableStream | undefined;
+  },
 ): SourceRunner {
   return new SourceRunner({
     connector: spec.connector,

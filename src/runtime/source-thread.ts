@@ -1,12 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { defaultRegistry } from '../connectors/registry.js';
-import type { EncodedBatch } from '../platform/encoded-batch.js';
-import type { SourceOffset, TopicConfig } from '../platform/log.js';
 import type { LogLevel } from './logger.js';
-import type { SourceLog, SourceRunner } from './source-runner.js';
+import { LogClient, type LogCallMessage, type LogReplyMessage } from './log-port.js';
+import type { SourceRunner } from './source-runner.js';
 import { sourceRunnerFor, type SourceSpec } from './source-spec.js';
 import { TaskStatus } from './task-status.js';
-import { statusMessage, ThreadError, threadLogger, type ErrorData, type LogLineMessage, type StatusMessage } from './thread-messages.js';
+import { statusMessage, threadLogger, type LogLineMessage, type StatusMessage } from './thread-messages.js';
 
 /**
  * A source task on its own thread: polling the source and encoding records to JSON happen here, while the main
@@ -19,51 +18,20 @@ export interface SourceThreadData {
   logLevel: LogLevel;
 }
 
-/** Log calls the thread makes; the main thread runs them on its log and replies. */
-export type SourceLogCall =
-  | { method: 'ensureTopic'; args: [name: string, config: TopicConfig | undefined] }
-  | { method: 'appendEncoded'; args: [batch: EncodedBatch, commit: { connector: string; sourceOffsets: readonly SourceOffset[] } | undefined] }
-  | { method: 'commitSourceOffsets'; args: [connector: string, offsets: readonly SourceOffset[]] };
+export type SourceThreadMessage = (StatusMessage & { idle: boolean }) | { type: 'topic'; topic: string } | LogCallMessage | LogLineMessage;
 
-export type SourceThreadMessage =
-  | (StatusMessage & { idle: boolean })
-  | { type: 'topic'; topic: string }
-  | ({ type: 'call'; id: number } & SourceLogCall)
-  | LogLineMessage;
-
-export type SourceThreadRequest = { type: 'stop' } | { type: 'reply'; id: number; error?: ErrorData };
+export type SourceThreadRequest = { type: 'stop' } | LogReplyMessage;
 
 const data = workerData as SourceThreadData;
 const port = parentPort!;
 const logger = threadLogger(port, data.logLevel, data.secrets);
 
 const stop = new AbortController();
-const pending = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
-let nextCall = 0;
+const log = new LogClient(port);
 port.on('message', (m: SourceThreadRequest) => {
-  if (m.type === 'stop') {
-    stop.abort();
-    return;
-  }
-  const call = pending.get(m.id);
-  pending.delete(m.id);
-  if (m.error) call?.reject(new ThreadError(m.error));
-  else call?.resolve();
+  if (m.type === 'stop') stop.abort();
+  else log.settle(m);
 });
-
-function call(c: SourceLogCall): Promise<void> {
-  const id = nextCall++;
-  return new Promise<void>((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    port.postMessage({ type: 'call', id, ...c } as SourceThreadMessage);
-  });
-}
-
-const log: SourceLog = {
-  ensureTopic: (name, config) => call({ method: 'ensureTopic', args: [name, config] }),
-  appendEncoded: (batch, commit) => call({ method: 'appendEncoded', args: [batch, commit] }),
-  commitSourceOffsets: (connector, offsets) => call({ method: 'commitSourceOffsets', args: [connector, offsets] }),
-};
 
 let runner: SourceRunner | undefined;
 let last = '';
@@ -82,7 +50,15 @@ try {
   const runtime = await def?.load?.();
   const task = runtime?.createSourceTask?.(data.spec.config);
   if (!task) throw new Error(`${data.spec.className} has no source task`);
-  runner = sourceRunnerFor(data.spec, { task, log, logger, status, onTopic: (topic) => port.postMessage({ type: 'topic', topic } satisfies SourceThreadMessage) });
+  runner = sourceRunnerFor(data.spec, {
+    task,
+    log,
+    logger,
+    status,
+    onTopic: (topic) => port.postMessage({ type: 'topic', topic } satisfies SourceThreadMessage),
+    // --until-idle waits for this: sent at once, not with the next tick.
+    onIdleChange: () => report(true),
+  });
   const ticker = setInterval(report, 100);
   await runner.run(stop.signal);
   clearInterval(ticker);

@@ -3,7 +3,8 @@ import type { Log, SinkPosition, TopicPartition } from '../platform/log.js';
 import type { Logger, LogLevel } from './logger.js';
 import { assignedPartitions, caughtUp } from './sink-runner.js';
 import { sinkSubscription, type SinkSpec } from './sink-spec.js';
-import type { SinkThreadData, SinkThreadMessage } from './sink-thread.js';
+import { answerLogCall } from './log-port.js';
+import type { SinkThreadData, SinkThreadMessage, SinkThreadRequest } from './sink-thread.js';
 import type { TaskStatus } from './task-status.js';
 import { applyStatus } from './thread-messages.js';
 
@@ -36,7 +37,7 @@ export class ThreadedSink {
     const stop = () => worker.postMessage({ type: 'stop' });
     if (signal.aborted) stop();
     else signal.addEventListener('abort', stop, { once: true });
-    worker.on('message', (m: SinkThreadMessage) => this.receive(m));
+    worker.on('message', (m: SinkThreadMessage) => this.receive(m, (r) => worker.postMessage(r satisfies SinkThreadRequest)));
     return new Promise<void>((resolve) => {
       worker.on('error', (err) => {
         this.o.status.error(err);
@@ -55,8 +56,11 @@ export class ThreadedSink {
     return caughtUp(this.o.log, assigned, (tp) => this.positions.get(key(tp)) ?? 0);
   }
 
-  private receive(m: SinkThreadMessage): void {
+  private receive(m: SinkThreadMessage, send: (r: SinkThreadRequest) => void): void {
     switch (m.type) {
+      case 'call':
+        answerLogCall(this.o.log, m, send);
+        break;
       case 'status':
         this.started ||= m.started;
         applyStatus(this.o.status, m);

@@ -2,9 +2,10 @@ import { Worker } from 'node:worker_threads';
 import type { Log } from '../platform/log.js';
 import type { LogLevel } from './logger.js';
 import type { SourceSpec } from './source-spec.js';
-import type { SourceLogCall, SourceThreadData, SourceThreadMessage, SourceThreadRequest } from './source-thread.js';
+import { answerLogCall } from './log-port.js';
+import type { SourceThreadData, SourceThreadMessage, SourceThreadRequest } from './source-thread.js';
 import type { TaskStatus } from './task-status.js';
-import { applyStatus, errorData } from './thread-messages.js';
+import { applyStatus } from './thread-messages.js';
 
 /**
  * Runs a source task in a worker thread and serves its log calls here, on the runtime's log: the thread reads
@@ -53,30 +54,12 @@ export class ThreadedSource {
         this.o.onTopic(m.topic);
         break;
       case 'call':
-        this.serve(m).then(
-          () => send({ type: 'reply', id: m.id }),
-          (err: unknown) => send({ type: 'reply', id: m.id, error: errorData(err) }),
-        );
+        answerLogCall(this.o.log, m, send);
         break;
       case 'log':
         // Already formatted and redacted in the thread.
         process.stderr.write(`${m.line}\n`);
         break;
-    }
-  }
-
-  private async serve(c: SourceLogCall): Promise<void> {
-    const { log } = this.o;
-    switch (c.method) {
-      case 'ensureTopic':
-        await log.ensureTopic(...c.args);
-        return;
-      case 'appendEncoded':
-        await log.appendEncoded(...c.args);
-        return;
-      case 'commitSourceOffsets':
-        await log.commitSourceOffsets(...c.args);
-        return;
     }
   }
 }

@@ -66,6 +66,18 @@ describe('file sink task', () => {
     expect(fs.readFileSync(out, 'utf8')).toBe('héllo\n{"id":1,"tags":["a"]}\nnull\n7\n\n');
   });
 
+  it('writes lines of any size and script exactly, across its write chunks', async () => {
+    const out = tmp.file('out.txt');
+    const { task } = await started(out);
+    const values = ['a'.repeat(70_000), '😀€é'.repeat(9_000), 'x', '€'.repeat(21_845), ...Array.from({ length: 5_000 }, (_, i) => `line ${i} ✓`)];
+    await task.put(values.map((v) => rec(v)));
+    const state = await task.flush();
+    await task.stop();
+    const expected = values.map((v) => `${v}\n`).join('');
+    expect(fs.readFileSync(out, 'utf8')).toBe(expected);
+    expect(state).toMatchObject({ length: Buffer.byteLength(expected) });
+  });
+
   it('flush writes, fsyncs and returns the byte length with the file', async () => {
     const out = tmp.file('out.txt');
     fs.writeFileSync(out, 'before\n');

@@ -43,14 +43,14 @@ function isState(x: unknown): x is FileSinkState {
 export class FileSinkTask implements SinkTask {
   private handle: fsp.FileHandle | undefined;
   private length = 0;
-  private buffer: string[] = [];
-  private buffered = 0;
+  /** Lines are encoded straight into this buffer (no string per line), written out when it is full. */
+  private readonly chunk = Buffer.allocUnsafe(WRITE_CHUNK);
+  private used = 0;
   private path = '';
 
   async start(ctx: SinkTaskContext): Promise<void> {
     this.path = valueOf(ctx.config, F.file) ?? '';
-    this.buffer = [];
-    this.buffered = 0;
+    this.used = 0;
     if (this.path === '') return;
     try {
       this.handle = await fsp.open(this.path, 'a');
@@ -78,10 +78,16 @@ export class FileSinkTask implements SinkTask {
 
   async put(records: readonly SinkRecord[]): Promise<void> {
     for (const r of records) {
-      const line = `${formatRecordValue(r)}\n`;
-      this.buffer.push(line);
-      this.buffered += line.length;
-      if (this.buffered >= WRITE_CHUNK) await this.write();
+      const text = formatRecordValue(r);
+      // A UTF-16 code unit takes at most 3 bytes in UTF-8; a line that might not fit is written on its own.
+      const most = text.length * 3 + 1;
+      if (this.used + most > WRITE_CHUNK) await this.write();
+      if (most > WRITE_CHUNK) {
+        await this.writeOut(Buffer.from(`${text}\n`, 'utf8'));
+        continue;
+      }
+      this.used += this.chunk.write(text, this.used, 'utf8');
+      this.chunk[this.used++] = 0x0a;
     }
   }
 
@@ -102,10 +108,14 @@ export class FileSinkTask implements SinkTask {
   }
 
   private async write(): Promise<void> {
-    if (this.buffer.length === 0) return;
-    const data = Buffer.from(this.buffer.join(''), 'utf8');
-    this.buffer = [];
-    this.buffered = 0;
+    if (this.used === 0) return;
+    const used = this.used;
+    this.used = 0;
+    await this.writeOut(this.chunk.subarray(0, used));
+  }
+
+  /** Writes data before returning, so the chunk it may come from can be reused. */
+  private async writeOut(data: Buffer): Promise<void> {
     if (!this.handle) {
       await new Promise<void>((resolve, reject) => process.stdout.write(data, (err) => (err ? reject(err) : resolve())));
       return;

@@ -192,24 +192,28 @@ export class EmbeddedLog implements Log {
     records: readonly ProducerRecord[],
     commit?: { connector: string; sourceOffsets: readonly SourceOffset[] },
   ): Promise<(TopicPartition & { offset: number })[]> {
-    return this.appendEncoded(this.guard(() => encodeBatch(records)), commit);
+    const batch = this.guard(() => encodeBatch(records));
+    const positions: Position[] = new Array<Position>(batch.length);
+    this.appendBatch(batch, commit, positions);
+    return positions;
   }
 
-  async appendEncoded(
-    batch: EncodedBatch,
-    commit?: { connector: string; sourceOffsets: readonly SourceOffset[] },
-  ): Promise<(TopicPartition & { offset: number })[]> {
+  async appendEncoded(batch: EncodedBatch, commit?: { connector: string; sourceOffsets: readonly SourceOffset[] }): Promise<void> {
+    this.appendBatch(batch, commit, undefined);
+  }
+
+  /** One transaction for the batch (and the source offsets, when given); fills `positions` when given. */
+  private appendBatch(batch: EncodedBatch, commit: { connector: string; sourceOffsets: readonly SourceOffset[] } | undefined, positions: Position[] | undefined): void {
     if (commit) assertConnector(commit.connector);
     for (const t of batch.topics) assertTopicName(t);
-    if (batch.length === 0 && (!commit || commit.sourceOffsets.length === 0)) return this.guard(() => []);
+    if (batch.length === 0 && (!commit || commit.sourceOffsets.length === 0)) return this.guard(() => undefined);
     const now = Date.now();
-    const { positions, ends } = this.write((created) => {
+    const ends = this.write((created) => {
       const records = new BatchReader(batch);
       const topics = batch.topics.map(
         (name) => this.topic(name) ?? this.createTopic(name, { partitions: this.defaultPartitions, retentionMs: undefined, retentionBytes: undefined }, created),
       );
       const touched = new Map<TopicMeta, (PartitionWrite | undefined)[]>();
-      const positions: Position[] = new Array<Position>(batch.length);
       for (let i = 0; i < batch.length; i++) {
         const topic = topics[batch.topicIndex ? batch.topicIndex[i]! : 0];
         if (!topic) throw invalid(`record ${i}: the batch names no topic for it`);
@@ -231,7 +235,7 @@ export class EmbeddedLog implements Log {
         }
         const bytes = byteLength(keyText) + byteLength(valueText) + byteLength(headersText);
         w.insert.run(w.next, ts, bytes, keyText, valueText, headersText);
-        positions[i] = { topic: topic.name, partition, offset: w.next };
+        if (positions) positions[i] = { topic: topic.name, partition, offset: w.next };
         w.next++;
         w.bytes += bytes;
       }
@@ -245,10 +249,9 @@ export class EmbeddedLog implements Log {
         });
       }
       if (commit) this.upsertSourceOffsets(commit.connector, commit.sourceOffsets, new Date(now).toISOString());
-      return { positions, ends };
+      return ends;
     });
     if (ends.length > 0) appended.emit(this.channel, ends);
-    return positions;
   }
 
   // ---------------------------------------------------------------------------------------------- source offsets
