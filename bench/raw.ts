@@ -26,18 +26,21 @@ export function rawSqliteIterate(dbFile: string, table: string): number {
   return n / s;
 }
 
-/** The log's storage engine with nothing around it: batched inserts into a rowid table, WAL, synchronous=FULL. */
-export function rawLogAppend(dir: string, values: readonly string[]): number {
+/**
+ * The log's storage engine with nothing around it: inserts into a rowid table, WAL, synchronous=FULL, one
+ * transaction per `batch` rows (the batch the pipeline appends: its batch.max.rows).
+ */
+export function rawLogAppend(dir: string, values: readonly string[], batch: number): number {
   const db = new Database(path.join(dir, 'raw-append.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.exec('CREATE TABLE p (offset INTEGER PRIMARY KEY, ts INTEGER, bytes INTEGER, key TEXT, value TEXT, headers TEXT)');
   const ins = db.prepare('INSERT INTO p VALUES (?, ?, ?, NULL, ?, NULL)');
-  const batch = db.transaction((from: number, to: number) => {
+  const append = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) ins.run(i, 1_700_000_000_000, values[i]!.length, values[i]);
   });
   const s = timed(() => {
-    for (let i = 0; i < values.length; i += 1000) batch(i, Math.min(values.length, i + 1000));
+    for (let i = 0; i < values.length; i += batch) append(i, Math.min(values.length, i + batch));
   });
   db.close();
   return values.length / s;

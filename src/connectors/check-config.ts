@@ -113,6 +113,9 @@ export function checkConfig(input: CheckInput): CheckResult {
     } else if (f === frameworkField.processingGuarantees) {
       config[key] = entry.value.trim().toUpperCase();
     }
+    if (f.kafkaOnly && !f.kafkaOnly.except?.includes(key)) {
+      warnings.push(`'${key}'${where(entry.keyLoc)} has no effect on the embedded log: only a Kafka log uses it`);
+    }
   }
 
   for (const f of fields) {

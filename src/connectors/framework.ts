@@ -127,6 +127,7 @@ export const frameworkField = {
     max: 32767,
     group: ERRORS,
     importance: 'low',
+    kafkaOnly: {},
   }),
   dlqHeaders: field.boolean('errors.deadletterqueue.context.headers.enable', 'Add __connect.errors.* headers describing the failure to DLQ records.', {
     default: 'false',
@@ -136,11 +137,13 @@ export const frameworkField = {
   consumerOverride: field.prefix('consumer.override.', "Per-connector overrides of the consumer settings; on the embedded log 'consumer.override.max.poll.records' sets the sink's batch size.", {
     group: COMMON,
     importance: 'low',
+    kafkaOnly: { except: [`consumer.override.${MAX_POLL_RECORDS}`] },
   }),
   // Source only.
-  producerOverride: field.prefix('producer.override.', 'Per-connector overrides of the producer settings.', {
+  producerOverride: field.prefix('producer.override.', 'Per-connector overrides of the producer settings (Kafka only).', {
     group: COMMON,
     importance: 'low',
+    kafkaOnly: {},
   }),
   // Source only: Kafka Connect's topic creation settings (KIP-158), applied when a source's topic is created.
   topicPartitions: field.int('topic.creation.default.partitions', 'Partitions of the topics this source creates; -1 = the log default (1 on the embedded log).', {
@@ -154,6 +157,7 @@ export const frameworkField = {
     min: -1,
     group: COMMON,
     importance: 'low',
+    kafkaOnly: {},
   }),
   topicRetentionMs: field.long('topic.creation.default.retention.ms', 'Retention time in ms of the topics this source creates; -1 keeps records for ever.', {
     default: '-1',

@@ -29,6 +29,11 @@ export interface ConfigField {
   importance?: 'high' | 'medium' | 'low';
   /** The key is a prefix family such as 'value.converter.' matching any longer key that starts with it. */
   prefix?: boolean;
+  /**
+   * Only a Kafka log uses this key: given for the embedded log, it is kept and a warning says it has no effect.
+   * For a prefix family, every key but those in `except`.
+   */
+  kafkaOnly?: { except?: readonly string[] };
 }
 
 export interface ConfigProblem {

@@ -411,6 +411,18 @@ describe('ALTER CONNECTOR', () => {
     expect(h.catalog.getConnector('J')!.config).toMatchObject({ mode: 'incrementing', 'processing.guarantees': 'EFFECTIVELY_ONCE' });
   });
 
+  it('keeps keys only Kafka uses, with a warning that the embedded log takes no notice of them', () => {
+    const e = only(
+      h.exec("ALTER CONNECTOR j SET ('producer.override.acks' = 'all', 'topic.creation.default.replication.factor' = '3', 'topic.creation.default.partitions' = '2');"),
+      'alter_connector',
+    );
+    expect(e.changes.map((c) => c.key)).toEqual(['producer.override.acks', 'topic.creation.default.partitions', 'topic.creation.default.replication.factor']);
+    expect(e.warnings.map((w) => w.message)).toEqual([
+      expect.stringMatching(/^'producer.override.acks' at line 1, column \d+ has no effect on the embedded log: only a Kafka log uses it$/),
+      expect.stringMatching(/^'topic.creation.default.replication.factor' at line 1, column \d+ has no effect on the embedded log/),
+    ]);
+  });
+
   it('keeps unknown keys with a warning when the session says so', () => {
     h.exec("SET 'sluice.unknown.keys' = 'warn';");
     const e = only(h.exec("ALTER CONNECTOR j SET ('my.custom' = 'x');"), 'alter_connector');

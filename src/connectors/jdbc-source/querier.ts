@@ -150,7 +150,7 @@ export class Querier {
     if ((stored === undefined || stored === null) && table && s.mode !== 'bulk') stored = init.ctx.offset({ [PARTITION.table]: table.name });
     const offset = readOffset(stored);
     this.#incOffset = offset.inc ?? INITIAL_INCREMENTING;
-    this.#tsOffset = offset.ts ?? (s.timestampInitial === null ? new SqlTimestamp(0n) : s.timestampInitial === -1 ? undefined : SqlTimestamp.fromMillis(s.timestampInitial));
+    this.#tsOffset = offset.ts ?? (s.timestampInitial === null ? SqlTimestamp.fromMillis(0) : s.timestampInitial === -1 ? undefined : SqlTimestamp.fromMillis(s.timestampInitial));
     if (stored) init.ctx.logger.info(`${this.label}: resuming from offset ${JSON.stringify(stored)}`);
   }
 

@@ -5,7 +5,6 @@
  */
 
 const NANOS_PER_SECOND = 1_000_000_000n;
-const NANOS_PER_MILLI = 1_000_000n;
 const MILLIS_PER_DAY = 86_400_000;
 
 function floorDiv(a: bigint, b: bigint): bigint {
@@ -13,45 +12,70 @@ function floorDiv(a: bigint, b: bigint): bigint {
   return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }
 
-/** An instant with nanosecond precision. Immutable; compare with `compare`. */
+/**
+ * An instant with nanosecond precision. Immutable; compare with `compare`. Kept as whole epoch seconds and the
+ * nanoseconds within that second, both plain numbers: every row's timestamp passes through here, and bigint
+ * arithmetic (allocating) was a third of the cost of reading a row.
+ */
 export class SqlTimestamp {
-  constructor(readonly epochNanos: bigint) {}
+  /** Floored epoch seconds, and 0..999,999,999 nanoseconds within that second. */
+  private constructor(
+    private readonly seconds: number,
+    private readonly nanos: number,
+  ) {}
+
+  /** seconds + nanos, nanos brought into 0..999,999,999. */
+  static of(seconds: number, nanos: number): SqlTimestamp {
+    const carry = Math.floor(nanos / 1e9);
+    return new SqlTimestamp(seconds + carry, nanos - carry * 1e9);
+  }
+
+  static fromNanos(epochNanos: bigint): SqlTimestamp {
+    const seconds = floorDiv(epochNanos, NANOS_PER_SECOND);
+    return new SqlTimestamp(Number(seconds), Number(epochNanos - seconds * NANOS_PER_SECOND));
+  }
 
   static fromMillis(ms: number, nanosOfSecond?: number): SqlTimestamp {
-    const whole = BigInt(Math.floor(ms));
-    if (nanosOfSecond === undefined) return new SqlTimestamp(whole * NANOS_PER_MILLI);
-    const seconds = floorDiv(whole, 1000n);
-    return new SqlTimestamp(seconds * NANOS_PER_SECOND + BigInt(nanosOfSecond));
+    const whole = Math.floor(ms);
+    const seconds = Math.floor(whole / 1000);
+    return new SqlTimestamp(seconds, nanosOfSecond ?? (whole - seconds * 1000) * 1_000_000);
+  }
+
+  get epochNanos(): bigint {
+    return BigInt(this.seconds) * NANOS_PER_SECOND + BigInt(this.nanos);
   }
 
   /** Epoch milliseconds, floored (java.sql.Timestamp#getTime). */
   get epochMillis(): number {
-    return Number(floorDiv(this.epochNanos, NANOS_PER_MILLI));
+    return this.seconds * 1000 + Math.floor(this.nanos / 1_000_000);
   }
 
   /** Nanoseconds within the second, 0..999,999,999 (java.sql.Timestamp#getNanos). */
   get nanosOfSecond(): number {
-    return Number(this.epochNanos - floorDiv(this.epochNanos, NANOS_PER_SECOND) * NANOS_PER_SECOND);
+    return this.nanos;
   }
 
   compare(other: SqlTimestamp): number {
-    return this.epochNanos < other.epochNanos ? -1 : this.epochNanos > other.epochNanos ? 1 : 0;
+    if (this.seconds !== other.seconds) return this.seconds < other.seconds ? -1 : 1;
+    return this.nanos < other.nanos ? -1 : this.nanos > other.nanos ? 1 : 0;
   }
 
   minusMillis(ms: number): SqlTimestamp {
-    return new SqlTimestamp(this.epochNanos - BigInt(ms) * NANOS_PER_MILLI);
+    const whole = Math.trunc(ms);
+    const seconds = Math.floor(whole / 1000);
+    return SqlTimestamp.of(this.seconds - seconds, this.nanos - (whole - seconds * 1000) * 1_000_000);
   }
 
   /** Drops precision below 10^-digits seconds (a database that keeps only microseconds compares on those). */
   truncate(digits: number): SqlTimestamp {
-    const unit = 10n ** BigInt(9 - digits);
-    return new SqlTimestamp(floorDiv(this.epochNanos, unit) * unit);
+    const unit = 10 ** (9 - digits);
+    return new SqlTimestamp(this.seconds, Math.floor(this.nanos / unit) * unit);
   }
 
   /** ISO-8601 UTC: 3 fraction digits, or 6 / 9 when the value needs them ('2024-01-02T03:04:05.123456Z'). */
   toIso(): string {
     const nanos = this.nanosOfSecond;
-    const iso = new Date(this.epochMillis).toISOString(); // already right when the value is whole milliseconds
+    const iso = isoMillis(this.epochMillis); // already right when the value is whole milliseconds
     return nanos % 1_000_000 === 0 ? iso : `${iso.slice(0, -5)}.${fraction(nanos)}Z`;
   }
 
@@ -69,9 +93,37 @@ function fraction(nanos: number, digits?: number): string {
   return all;
 }
 
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+const pad3 = (n: number): string => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+
+/**
+ * Date#toISOString of epoch ms without making a Date: three times faster, and it runs once per timestamp cell.
+ * Days to civil date as in H. Hinnant's chrono algorithms; years outside 1000..9999 are left to Date.
+ */
+export function isoMillis(ms: number): string {
+  const days = Math.floor(ms / MILLIS_PER_DAY);
+  let rem = ms - days * MILLIS_PER_DAY;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  if (!Number.isFinite(ms) || year < 1000 || year > 9999) return new Date(ms).toISOString();
+  const hour = Math.floor(rem / 3_600_000);
+  rem -= hour * 3_600_000;
+  const minute = Math.floor(rem / 60_000);
+  rem -= minute * 60_000;
+  const second = Math.floor(rem / 1000);
+  return `${year}-${pad2(month)}-${pad2(day)}T${pad2(hour)}:${pad2(minute)}:${pad2(second)}.${pad3(rem - second * 1000)}Z`;
+}
+
 /** 'YYYY-MM-DD?HH:MM:SS' of a UTC epoch-ms wall clock. */
 function wallText(ms: number, separator: string): string {
-  const iso = new Date(ms).toISOString(); // 2024-01-02T03:04:05.678Z (or ±YYYYYY-… for far years)
+  const iso = isoMillis(ms); // 2024-01-02T03:04:05.678Z (or ±YYYYYY-… for far years)
   const t = iso.indexOf('T');
   return `${iso.slice(0, t)}${separator}${iso.slice(t + 1, t + 9)}`;
 }
@@ -133,35 +185,102 @@ function wallToEpochMillis(wallMs: number, zone: string): number {
 const WALL_CLOCK =
   /^(\d{4,})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2}(?::?\d{2})?)?)?$/i;
 
+/** A timestamp text taken apart; offsetSeconds undefined = no zone given (read in the configured zone). */
+interface WallParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  nanos: number;
+  offsetSeconds: number | undefined;
+}
+
 /**
  * Parses '2024-01-02 03:04:05.123456', an ISO-8601 'T' form, a date alone, with an optional 'Z' / '+05:30' /
  * '+05' suffix (PostgreSQL timestamptz). Without a suffix the wall clock is read in `zone`. Returns undefined for
  * anything else ('infinity', '0000-00-00 00:00:00', BC dates), which callers keep as text.
  */
 export function parseTimestamp(text: string, zone: string): SqlTimestamp | undefined {
+  const p = quickParts(text) ?? regexParts(text);
+  if (!p) return undefined;
+  if (p.month < 1 || p.month > 12 || p.day < 1 || p.day > 31 || p.hour > 24 || p.minute > 59 || p.second > 60) return undefined;
+  const wall = utcMillis(p.year, p.month, p.day, p.hour, p.minute, p.second);
+  const epochMs = p.offsetSeconds === undefined ? wallToEpochMillis(wall, zone) : wall - p.offsetSeconds * 1000;
+  // epochMs is whole seconds: the fraction comes separately, to the nanosecond.
+  return SqlTimestamp.of(Math.floor(epochMs / 1000), p.nanos);
+}
+
+export function regexParts(text: string): WallParts | undefined {
   const m = WALL_CLOCK.exec(text.trim());
   if (!m) return undefined;
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', offset] = m;
-  const month = Number(mo);
-  const day = Number(d);
-  const hour = Number(h);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || Number(mi) > 59 || Number(s) > 60) return undefined;
-  const wall = utcMillis(Number(y), month, day, hour, Number(mi), Number(s));
-  let epochMs: number;
-  if (offset === undefined) {
-    epochMs = wallToEpochMillis(wall, zone);
-  } else if (offset.toUpperCase() === 'Z') {
-    epochMs = wall;
-  } else {
-    const digits = offset.replace(/:/g, '');
-    const sign = digits.startsWith('-') ? -1 : 1;
-    const oh = Number(digits.slice(1, 3));
-    const om = Number(digits.slice(3, 5) || '0');
-    const os = Number(digits.slice(5, 7) || '0');
-    epochMs = wall - sign * ((oh * 60 + om) * 60 + os) * 1000;
+  let offsetSeconds: number | undefined;
+  if (offset !== undefined) {
+    if (offset.toUpperCase() === 'Z') offsetSeconds = 0;
+    else {
+      const digits = offset.replace(/:/g, '');
+      const sign = digits.startsWith('-') ? -1 : 1;
+      offsetSeconds = sign * ((Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5) || '0')) * 60 + Number(digits.slice(5, 7) || '0'));
+    }
   }
-  const nanos = BigInt((frac + '000000000').slice(0, 9));
-  return new SqlTimestamp(BigInt(epochMs) * NANOS_PER_MILLI + nanos);
+  const nanos = Number((frac + '000000000').slice(0, 9));
+  return { year: Number(y), month: Number(mo), day: Number(d), hour: Number(h), minute: Number(mi), second: Number(s), nanos, offsetSeconds };
+}
+
+/**
+ * The form databases print — 'YYYY-MM-DD HH:MM:SS[.f…][Z|±HH[:MM]]' — read without a regular expression (once per
+ * timestamp cell, so it matters); anything else is left to regexParts.
+ */
+export function quickParts(t: string): WallParts | undefined {
+  const n = t.length;
+  if (n < 19 || t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58) return undefined;
+  const sep = t.charCodeAt(10);
+  if (sep !== 32 && sep !== 84 && sep !== 116) return undefined;
+  const num = (from: number, to: number): number => {
+    let v = 0;
+    for (let i = from; i < to; i++) {
+      const c = t.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return -1;
+      v = v * 10 + c;
+    }
+    return v;
+  };
+  const year = num(0, 4);
+  const month = num(5, 7);
+  const day = num(8, 10);
+  const hour = num(11, 13);
+  const minute = num(14, 16);
+  const second = num(17, 19);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
+  let i = 19;
+  let nanos = 0;
+  const dot = t.charCodeAt(i);
+  if (dot === 46 || dot === 44) {
+    let digits = 0;
+    for (i += 1; i < n; i++) {
+      const c = t.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      if (digits < 9) nanos = nanos * 10 + c;
+      digits++;
+    }
+    if (digits === 0) return undefined;
+    if (digits < 9) nanos *= 10 ** (9 - digits);
+  }
+  let offsetSeconds: number | undefined;
+  if (i < n) {
+    const c = t.charCodeAt(i);
+    if ((c === 90 || c === 122) && i === n - 1) offsetSeconds = 0;
+    else if (c === 43 || c === 45) {
+      const given = t.slice(i + 1);
+      if (!/^\d{2}(?::?\d{2}(?::?\d{2})?)?$/.test(given)) return undefined;
+      const rest = given.replace(/:/g, '');
+      const seconds = (Number(rest.slice(0, 2)) * 60 + Number(rest.slice(2, 4) || '0')) * 60 + Number(rest.slice(4, 6) || '0');
+      offsetSeconds = c === 45 ? -seconds : seconds;
+    } else return undefined;
+  }
+  return { year, month, day, hour, minute, second, nanos, offsetSeconds };
 }
 
 /** 'YYYY-MM-DD HH:MM:SS.fff…' (digits fraction digits) as a wall clock in `zone`: how timestamps are bound. */
@@ -199,7 +318,7 @@ export function fromEpochSecondsText(text: string): SqlTimestamp {
   const negative = whole.startsWith('-');
   const nanos = BigInt((frac + '000000000').slice(0, 9));
   const seconds = BigInt(whole);
-  return new SqlTimestamp(seconds * NANOS_PER_SECOND + (negative ? -nanos : nanos));
+  return SqlTimestamp.fromNanos(seconds * NANOS_PER_SECOND + (negative ? -nanos : nanos));
 }
 
 /** Julian day number (SQLite's REAL date form) as an instant, to the millisecond. */

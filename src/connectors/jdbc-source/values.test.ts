@@ -1,6 +1,7 @@
 /** Unit tests without a database: value rules, time handling, URLs, SQL per mode, task grouping. */
 
 import { resolve } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ColumnMeta, Dialect, Statement } from './dialect.js';
 import { mysqlLiteral } from './dialects/mysql.js';
@@ -8,7 +9,7 @@ import { sqliteKind } from './dialects/sqlite.js';
 import { Querier, readOffset, sourcePartition } from './querier.js';
 import { groupPartitions } from './runtime.js';
 import { parseSettings } from './settings.js';
-import { SqlTimestamp, epochDays, formatWallClock, fromEpochSecondsText, millisOfDay, parseTimestamp } from './time.js';
+import { SqlTimestamp, epochDays, formatWallClock, fromEpochSecondsText, isoMillis, millisOfDay, parseTimestamp, quickParts, regexParts } from './time.js';
 import { describeTarget, parseJdbcUrl } from './url.js';
 import { connectPayload, outputField, toJsonValue, twosComplement, unscaled, type FieldInfo } from './values.js';
 
@@ -25,8 +26,8 @@ describe('toJsonValue', () => {
     expect(toJsonValue(Buffer.from([0, 255]))).toBe('AP8=');
     expect(toJsonValue(new Uint8Array([1, 2, 3]))).toBe('AQID');
     expect(toJsonValue(SqlTimestamp.fromMillis(Date.UTC(2024, 0, 2, 3, 4, 5, 6)))).toBe('2024-01-02T03:04:05.006Z');
-    expect(toJsonValue(new SqlTimestamp(1_704_164_645_123_456_000n))).toBe('2024-01-02T03:04:05.123456Z');
-    expect(toJsonValue(new SqlTimestamp(1_704_164_645_123_456_789n))).toBe('2024-01-02T03:04:05.123456789Z');
+    expect(toJsonValue(SqlTimestamp.fromNanos(1_704_164_645_123_456_000n))).toBe('2024-01-02T03:04:05.123456Z');
+    expect(toJsonValue(SqlTimestamp.fromNanos(1_704_164_645_123_456_789n))).toBe('2024-01-02T03:04:05.123456789Z');
     expect([NaN, Infinity, -Infinity].map(toJsonValue)).toEqual(['NaN', 'Infinity', '-Infinity']);
     expect([null, undefined, true, 'x', 1.25].map(toJsonValue)).toEqual([null, null, true, 'x', 1.25]);
   });
@@ -69,7 +70,7 @@ describe('numeric.mapping and timestamp.granularity', () => {
 
   it('represents timestamps per granularity', () => {
     const f: FieldInfo = { name: 't', kind: 'timestamp', dbType: 'timestamp', nullable: true };
-    const ts = new SqlTimestamp(1_704_164_645_123_456_789n);
+    const ts = SqlTimestamp.fromNanos(1_704_164_645_123_456_789n);
     const as = (granularity: 'micros_long' | 'nanos_string' | 'micros_iso_datetime_string' | 'nanos_iso_datetime_string', zone = 'UTC') =>
       outputField(f, { numericMapping: 'none', granularity, zone }).convert(ts);
     expect(as('micros_long')).toBe(1_704_164_645_123_456n);
@@ -94,7 +95,7 @@ describe('time', () => {
     const ts = parseTimestamp('2024-03-10 01:02:03.123456', 'America/New_York')!;
     expect(formatWallClock(ts, 'America/New_York', 6)).toBe('2024-03-10 01:02:03.123456');
     expect(formatWallClock(ts, 'UTC', 3)).toBe('2024-03-10 06:02:03.123');
-    expect(formatWallClock(new SqlTimestamp(0n), 'UTC', 0)).toBe('1970-01-01 00:00:00');
+    expect(formatWallClock(SqlTimestamp.fromNanos(0n), 'UTC', 0)).toBe('1970-01-01 00:00:00');
   });
 
   it('converts offsets, epoch seconds, dates and times exactly', () => {
@@ -105,7 +106,54 @@ describe('time', () => {
     expect(epochDays('1969-12-31')).toBe(-1);
     expect(epochDays('2024-02-29')).toBe(19782);
     expect(millisOfDay('10:11:12.5')).toBe(36_672_500);
-    expect(new SqlTimestamp(1_123_456_789n).truncate(3).epochNanos).toBe(1_123_000_000n);
+    expect(SqlTimestamp.fromNanos(1_123_456_789n).truncate(3).epochNanos).toBe(1_123_000_000n);
+  });
+
+  it('keeps timestamps exact in numbers as a bigint of epoch nanoseconds would', () => {
+    const floorDiv = (a: bigint, b: bigint) => (a % b !== 0n && a < 0n !== b < 0n ? a / b - 1n : a / b);
+    const nanosArb = fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n });
+    fc.assert(
+      fc.property(nanosArb, nanosArb, fc.integer({ min: -(10 ** 12), max: 10 ** 12 }), fc.integer({ min: 0, max: 9 }), (a, b, ms, digits) => {
+        const ta = SqlTimestamp.fromNanos(a);
+        expect(ta.epochNanos).toBe(a);
+        expect(ta.epochMillis).toBe(Number(floorDiv(a, 1_000_000n)));
+        expect(ta.nanosOfSecond).toBe(Number(a - floorDiv(a, 1_000_000_000n) * 1_000_000_000n));
+        expect(ta.compare(SqlTimestamp.fromNanos(b))).toBe(a < b ? -1 : a > b ? 1 : 0);
+        expect(ta.minusMillis(ms).epochNanos).toBe(a - BigInt(ms) * 1_000_000n);
+        const unit = 10n ** BigInt(9 - digits);
+        expect(ta.truncate(digits).epochNanos).toBe(floorDiv(a, unit) * unit);
+        expect(SqlTimestamp.fromMillis(ms).epochNanos).toBe(BigInt(ms) * 1_000_000n);
+      }),
+      { numRuns: 3000, seed: 5 },
+    );
+  });
+
+  it('reads the common timestamp form without a regular expression, exactly as the general parser does', () => {
+    const digits = (n: number) => fc.stringMatching(new RegExp(`^[0-9]{${n}}$`));
+    const text = fc
+      .tuple(
+        digits(4), digits(2), digits(2), fc.constantFrom(' ', 'T', 't', '_'), digits(2), digits(2), digits(2),
+        fc.option(fc.tuple(fc.constantFrom('.', ','), fc.stringMatching(/^[0-9]{0,12}$/))),
+        fc.option(fc.constantFrom('Z', 'z', '+05', '-08:00', '+0530', '+05:30:15', '+5', '+05:3', ' +05', 'x', 'Zz')),
+      )
+      .map(([y, mo, d, sep, h, mi, s, frac, off]) => `${y}-${mo}-${d}${sep}${h}:${mi}:${s}${frac ? frac[0] + frac[1] : ''}${off ?? ''}`);
+    fc.assert(
+      fc.property(text, (t) => {
+        const quick = quickParts(t);
+        if (quick !== undefined) expect(quick).toEqual(regexParts(t));
+        else if (/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:[Zz]|[+-]\d{2}(?::?\d{2}(?::?\d{2})?)?)?$/.test(t)) expect.unreachable(`quick parse refused ${t}`);
+      }),
+      { numRuns: 5000, seed: 3 },
+    );
+    for (const ms of [0, -1, 86_399_999, 1_763_777_460_123, -30_610_224_000_000, 253_402_300_799_999, -62_135_596_800_000, 1e15]) {
+      expect(isoMillis(ms)).toBe(new Date(ms).toISOString());
+    }
+    fc.assert(
+      fc.property(fc.integer({ min: -8.64e15, max: 8.64e15 }), (ms) => {
+        expect(isoMillis(ms)).toBe(new Date(ms).toISOString());
+      }),
+      { numRuns: 5000, seed: 4 },
+    );
   });
 
   it('reads Confluent offsets, numbers or digit strings', () => {

@@ -232,7 +232,7 @@ export async function openPostgres(o: DialectOptions & { target: ServerTarget })
     },
     async now(): Promise<SqlTimestamp> {
       const r = await query('SELECT floor(extract(epoch FROM CURRENT_TIMESTAMP) * 1000000)::bigint::text', [], 'reading the current time');
-      return new SqlTimestamp(BigInt(r.rows[0]![0] as string) * 1000n);
+      return SqlTimestamp.fromNanos(BigInt(r.rows[0]![0] as string) * 1000n);
     },
     timestampExpression: (cols) => (cols.length === 1 ? cols[0]! : `COALESCE(${cols.join(', ')})`),
     bindTimestamp: (ts) => formatWallClock(ts, zone, 6),
