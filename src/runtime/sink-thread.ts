@@ -1,12 +1,11 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { defaultRegistry } from '../connectors/registry.js';
 import { EmbeddedLog } from '../platform/embedded/index.js';
 import type { LogLevel } from './logger.js';
-import { LogClient, type LogCallMessage, type LogReplyMessage } from './log-port.js';
+import type { LogCallMessage } from './log-port.js';
 import type { SinkLog, SinkRunner } from './sink-runner.js';
 import { sinkRunnerFor, type SinkSpec } from './sink-spec.js';
 import { TaskStatus } from './task-status.js';
-import { statusMessage, threadLogger, type LogLineMessage, type StatusMessage } from './thread-messages.js';
+import { runThreadTask, taskThreadContext } from './task-thread.js';
+import { statusMessage, type LogLineMessage, type StatusMessage } from './thread-messages.js';
 
 /**
  * A sink task on its own thread (and its own connection to log.db), so reading the log and writing the sink
@@ -25,18 +24,7 @@ export type SinkThreadMessage =
   | LogCallMessage
   | LogLineMessage;
 
-export type SinkThreadRequest = { type: 'stop' } | LogReplyMessage;
-
-const data = workerData as SinkThreadData;
-const port = parentPort!;
-const logger = threadLogger(port, data.logLevel, data.secrets);
-
-const stop = new AbortController();
-const writer = new LogClient(port);
-port.on('message', (m: SinkThreadRequest) => {
-  if (m.type === 'stop') stop.abort();
-  else writer.settle(m);
-});
+const { data, port, logger, writer, stop } = taskThreadContext<SinkThreadData>();
 
 let started = false;
 let runner: SinkRunner | undefined;
@@ -63,30 +51,26 @@ const log: SinkLog = {
   commitSink: (connector, commit) => writer.commitSink(connector, commit),
   append: (records) => writer.append(records),
 };
-try {
-  const def = defaultRegistry.resolve(data.spec.className);
-  const runtime = await def?.load?.();
-  const task = runtime?.createSinkTask?.(data.spec.config);
-  if (!task) throw new Error(`${data.spec.className} has no sink task`);
-  runner = sinkRunnerFor(data.spec, {
-    task,
-    log,
-    logger,
-    status,
-    onCommitted: (positions) => {
-      started = true;
-      port.postMessage({ type: 'committed', positions: positions.map((p) => ({ ...p })) } satisfies SinkThreadMessage);
-    },
-  });
-  // Counters change with every batch; state changes are reported at once, counters a few times a second.
-  const ticker = setInterval(report, 250);
-  await runner.run(stop.signal);
-  clearInterval(ticker);
-} catch (err) {
-  status.error(err);
-  status.set('FAILED', err instanceof Error ? err.message : String(err));
-} finally {
-  report();
-  await local.close();
-  port.close();
-}
+// Counters change with every batch; state changes are reported at once, counters a few times a second.
+await runThreadTask({
+  className: data.spec.className,
+  make: (runtime) => runtime.createSinkTask?.(data.spec.config),
+  run: async (task) => {
+    runner = sinkRunnerFor(data.spec, {
+      task,
+      log,
+      logger,
+      status,
+      onCommitted: (positions) => {
+        started = true;
+        port.postMessage({ type: 'committed', positions: positions.map((p) => ({ ...p })) } satisfies SinkThreadMessage);
+      },
+    });
+    await runner.run(stop);
+  },
+  status,
+  report,
+  tickMs: 250,
+  port,
+  cleanup: () => local.close(),
+});

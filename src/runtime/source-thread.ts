@@ -1,11 +1,10 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { defaultRegistry } from '../connectors/registry.js';
 import type { LogLevel } from './logger.js';
-import { LogClient, type LogCallMessage, type LogReplyMessage } from './log-port.js';
+import type { LogCallMessage } from './log-port.js';
 import type { SourceRunner } from './source-runner.js';
 import { sourceRunnerFor, type SourceSpec } from './source-spec.js';
 import { TaskStatus } from './task-status.js';
-import { statusMessage, threadLogger, type LogLineMessage, type StatusMessage } from './thread-messages.js';
+import { runThreadTask, taskThreadContext } from './task-thread.js';
+import { statusMessage, type LogLineMessage, type StatusMessage } from './thread-messages.js';
 
 /**
  * A source task on its own thread: polling the source and encoding records to JSON happen here, while the main
@@ -20,18 +19,7 @@ export interface SourceThreadData {
 
 export type SourceThreadMessage = (StatusMessage & { idle: boolean }) | { type: 'topic'; topic: string } | LogCallMessage | LogLineMessage;
 
-export type SourceThreadRequest = { type: 'stop' } | LogReplyMessage;
-
-const data = workerData as SourceThreadData;
-const port = parentPort!;
-const logger = threadLogger(port, data.logLevel, data.secrets);
-
-const stop = new AbortController();
-const log = new LogClient(port);
-port.on('message', (m: SourceThreadRequest) => {
-  if (m.type === 'stop') stop.abort();
-  else log.settle(m);
-});
+const { data, port, logger, writer: log, stop } = taskThreadContext<SourceThreadData>();
 
 let runner: SourceRunner | undefined;
 let last = '';
@@ -45,27 +33,24 @@ function report(force = false): void {
   port.postMessage(m);
 }
 
-try {
-  const def = defaultRegistry.resolve(data.spec.className);
-  const runtime = await def?.load?.();
-  const task = runtime?.createSourceTask?.(data.spec.config);
-  if (!task) throw new Error(`${data.spec.className} has no source task`);
-  runner = sourceRunnerFor(data.spec, {
-    task,
-    log,
-    logger,
-    status,
-    onTopic: (topic) => port.postMessage({ type: 'topic', topic } satisfies SourceThreadMessage),
-    // --until-idle waits for this: sent at once, not with the next tick.
-    onIdleChange: () => report(true),
-  });
-  const ticker = setInterval(report, 100);
-  await runner.run(stop.signal);
-  clearInterval(ticker);
-} catch (err) {
-  status.error(err);
-  status.set('FAILED', err instanceof Error ? err.message : String(err));
-} finally {
-  report(true);
-  port.close();
-}
+await runThreadTask({
+  className: data.spec.className,
+  make: (runtime) => runtime.createSourceTask?.(data.spec.config),
+  run: async (task) => {
+    runner = sourceRunnerFor(data.spec, {
+      task,
+      log,
+      logger,
+      status,
+      onTopic: (topic) => port.postMessage({ type: 'topic', topic } satisfies SourceThreadMessage),
+      // --until-idle waits for this: sent at once, not with the next tick.
+      onIdleChange: () => report(true),
+    });
+    await runner.run(stop);
+  },
+  status,
+  // Ticks send only what changed; every state change was sent when it happened.
+  report: () => report(),
+  tickMs: 100,
+  port,
+});

@@ -1,10 +1,10 @@
-import { Worker } from 'node:worker_threads';
 import type { Log, SinkPosition, TopicPartition } from '../platform/log.js';
 import type { Logger, LogLevel } from './logger.js';
 import { assignedPartitions, caughtUp } from './sink-runner.js';
 import { sinkSubscription, type SinkSpec } from './sink-spec.js';
 import { answerLogCall } from './log-port.js';
-import type { SinkThreadData, SinkThreadMessage, SinkThreadRequest } from './sink-thread.js';
+import type { SinkThreadData, SinkThreadMessage } from './sink-thread.js';
+import { runTaskThread, type TaskThreadRequest } from './task-thread.js';
 import type { TaskStatus } from './task-status.js';
 import { applyStatus } from './thread-messages.js';
 
@@ -33,20 +33,11 @@ export class ThreadedSink {
 
   run(signal: AbortSignal): Promise<void> {
     const data: SinkThreadData = { spec: this.spec, dataDir: this.o.dataDir, secrets: this.o.secrets, logLevel: this.o.logLevel };
-    const worker = new Worker(new URL('./sink-thread.js', import.meta.url), { workerData: data });
-    const stop = () => worker.postMessage({ type: 'stop' });
-    if (signal.aborted) stop();
-    else signal.addEventListener('abort', stop, { once: true });
-    worker.on('message', (m: SinkThreadMessage) => this.receive(m, (r) => worker.postMessage(r satisfies SinkThreadRequest)));
-    return new Promise<void>((resolve) => {
-      worker.on('error', (err) => {
-        this.o.status.error(err);
-        this.o.status.set('FAILED', `sink thread crashed: ${err.message}`);
-      });
-      worker.on('exit', () => {
-        signal.removeEventListener('abort', stop);
-        resolve();
-      });
+    return runTaskThread(new URL('./sink-thread.js', import.meta.url), data, {
+      signal,
+      status: this.o.status,
+      what: 'sink',
+      receive: (m: SinkThreadMessage, send) => this.receive(m, send),
     });
   }
 
@@ -56,7 +47,7 @@ export class ThreadedSink {
     return caughtUp(this.o.log, assigned, (tp) => this.positions.get(key(tp)) ?? 0);
   }
 
-  private receive(m: SinkThreadMessage, send: (r: SinkThreadRequest) => void): void {
+  private receive(m: SinkThreadMessage, send: (r: TaskThreadRequest) => void): void {
     switch (m.type) {
       case 'call':
         answerLogCall(this.o.log, m, send);

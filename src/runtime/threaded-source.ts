@@ -1,9 +1,9 @@
-import { Worker } from 'node:worker_threads';
 import type { Log } from '../platform/log.js';
 import type { LogLevel } from './logger.js';
 import type { SourceSpec } from './source-spec.js';
 import { answerLogCall } from './log-port.js';
-import type { SourceThreadData, SourceThreadMessage, SourceThreadRequest } from './source-thread.js';
+import type { SourceThreadData, SourceThreadMessage } from './source-thread.js';
+import { runTaskThread, type TaskThreadRequest } from './task-thread.js';
 import type { TaskStatus } from './task-status.js';
 import { applyStatus } from './thread-messages.js';
 
@@ -26,25 +26,15 @@ export class ThreadedSource {
 
   run(signal: AbortSignal): Promise<void> {
     const data: SourceThreadData = { spec: this.spec, secrets: this.o.secrets, logLevel: this.o.logLevel };
-    const worker = new Worker(new URL('./source-thread.js', import.meta.url), { workerData: data });
-    const send = (m: SourceThreadRequest) => worker.postMessage(m);
-    const stop = () => send({ type: 'stop' });
-    if (signal.aborted) stop();
-    else signal.addEventListener('abort', stop, { once: true });
-    worker.on('message', (m: SourceThreadMessage) => this.receive(m, send));
-    return new Promise<void>((resolve) => {
-      worker.on('error', (err) => {
-        this.o.status.error(err);
-        this.o.status.set('FAILED', `source thread crashed: ${err.message}`);
-      });
-      worker.on('exit', () => {
-        signal.removeEventListener('abort', stop);
-        resolve();
-      });
+    return runTaskThread(new URL('./source-thread.js', import.meta.url), data, {
+      signal,
+      status: this.o.status,
+      what: 'source',
+      receive: (m: SourceThreadMessage, send) => this.receive(m, send),
     });
   }
 
-  private receive(m: SourceThreadMessage, send: (m: SourceThreadRequest) => void): void {
+  private receive(m: SourceThreadMessage, send: (m: TaskThreadRequest) => void): void {
     switch (m.type) {
       case 'status':
         this.idle = m.idle;
