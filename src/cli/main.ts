@@ -18,6 +18,7 @@ import { streamPrint } from './print-stream.js';
 import { hostRuntime, stopRuntime, untilSignal } from './runtime-host.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { PrintEntity } from '../engine/results.js';
+import { serveCommand, type ServeOptions } from './serve.js';
 import { VERSION } from './version.js';
 
 /** Exit codes: 0 success; 1 a statement failed or the data dir is unusable; 2 the command line is wrong. */
@@ -218,6 +219,14 @@ function program(streams: Streams, exit: { code: number }): Command {
     .option('-e, --execute <sql>', 'execute the given statements, then exit')
     .action(async (opts: ShellOptions) => {
       exit.code = await shellCommand(opts, streams);
+    });
+  common(cmd.command('serve').description('serve statements over HTTP (ksqlDB REST) and WebSocket (/ws) until Ctrl-C'))
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('-p, --port <port>', 'port to listen on (0: any free port)', '8088')
+    .option('-f, --file <file>', 'a .sql script to run before serving')
+    .option('--auth-token <token>', 'require Authorization: Bearer <token> (default: $SLUICE_AUTH_TOKEN)')
+    .action(async (opts: ServeOptions & CommonOptions) => {
+      exit.code = await serveCommand(opts, streams, readScript, () => sessionFor(opts, 'serve'));
     });
   return cmd;
 }

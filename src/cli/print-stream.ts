@@ -16,7 +16,7 @@ export function printLine(r: LogRecord): string {
   return `rowtime: ${t}, key: ${show(r.key)}, value: ${show(r.value)}, partition: ${r.partition}`;
 }
 
-function printRecord(r: LogRecord): Record<string, unknown> {
+export function printRecord(r: LogRecord): Record<string, unknown> {
   return { '@type': 'print_record', topic: r.topic, partition: r.partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers };
 }
 
@@ -26,16 +26,21 @@ function printRecord(r: LogRecord): Record<string, unknown> {
  * every n-th record. A topic that does not exist yet is waited for.
  */
 export async function streamPrint(p: PrintEntity, log: Log, write: (line: string) => void, format: OutputFormat, signal: AbortSignal): Promise<number> {
+  if (format === 'table') write(`Key format: JSON\nValue format: JSON`);
+  return printRecords(p, log, (r) => write(format === 'json' ? JSON.stringify(printRecord(r)) : printLine(r)), signal);
+}
+
+/** The records PRINT shows, handed to `emit` (awaited: a slow reader slows the stream). Returns how many. */
+export async function printRecords(p: PrintEntity, log: Log, emit: (r: LogRecord) => void | Promise<void>, signal: AbortSignal): Promise<number> {
   let positions: SinkPosition[] | undefined;
   let printed = 0;
   let seen = 0;
   const every = Math.max(1, p.interval ?? 1);
-  if (format === 'table') write(`Key format: JSON\nValue format: JSON`);
   while (!signal.aborted && (p.limit === undefined || printed < p.limit)) {
     if (!positions) {
       const info = await log.describeTopic(p.topic);
       if (!info) {
-        await new Promise((r) => setTimeout(r, WAIT_MS));
+        await log.waitForData([], WAIT_MS, signal);
         continue;
       }
       positions = info.offsets.map((o) => ({ topic: p.topic, partition: o.partition, offset: p.fromBeginning ? o.start : o.end }));
@@ -44,10 +49,11 @@ export async function streamPrint(p: PrintEntity, log: Log, write: (line: string
     for (const pos of positions) {
       const records = await log.read(pos, pos.offset, BATCH);
       for (const r of records) {
+        if (signal.aborted) return printed;
         pos.offset = r.offset + 1;
         got += 1;
         if (seen++ % every !== 0) continue;
-        write(format === 'json' ? JSON.stringify(printRecord(r)) : printLine(r));
+        await emit(r);
         printed += 1;
         if (p.limit !== undefined && printed >= p.limit) return printed;
       }

@@ -20,7 +20,7 @@ export function typeName(type: 'SOURCE' | 'SINK'): 'source' | 'sink' {
 }
 
 /** The runtime's live view, else what it last persisted, else nothing yet. */
-export function connectorStatus(ctx: ExecContext, record: ConnectorRecord): ConnectorStatusRecord | undefined {
+export function connectorStatus(ctx: Pick<ExecContext, 'runtime' | 'catalog'>, record: ConnectorRecord): ConnectorStatusRecord | undefined {
   return ctx.runtime ? ctx.runtime.status(record) : ctx.catalog.getStatus(record.id);
 }
 

@@ -18,7 +18,7 @@ export function committedOffsets(ctx: ExecContext, record: ConnectorRecord): Off
 }
 
 /** The topics a connector reads (sinks: the subscribed ones that exist) or has written (sources). */
-export function connectorTopics(ctx: ExecContext, record: ConnectorRecord): string[] {
+export function connectorTopics(ctx: Pick<ExecContext, 'runtime' | 'catalog'>, record: ConnectorRecord): string[] {
   if (record.type === 'SOURCE') return [...(connectorStatus(ctx, record)?.topics ?? [])].sort();
   const subscribed = sinkSubscription(record.config);
   if (!(subscribed instanceof RegExp)) return [...subscribed];
@@ -26,7 +26,7 @@ export function connectorTopics(ctx: ExecContext, record: ConnectorRecord): stri
 }
 
 /** Records in a sink's topics that it has not committed yet. */
-export function sinkLag(ctx: ExecContext, record: ConnectorRecord): number | undefined {
+export function sinkLag(ctx: Pick<ExecContext, 'runtime' | 'catalog'>, record: ConnectorRecord): number | undefined {
   if (record.type !== 'SINK' || !ctx.runtime) return undefined;
   const topics = new Set(connectorTopics(ctx, record));
   const positions = new Map(ctx.runtime.sinkPositions(record.name).map((p) => [`${p.topic}\u0000${p.partition}`, p.offset]));

@@ -36,6 +36,7 @@ export interface ExecuteOptions {
   file?: string;
   /** Called with each top-level statement's results as soon as it has run (a long script shows progress). */
   onResult?: (entities: readonly Entity[]) => void;
+  stopOnError?: boolean;
 }
 
 export interface RunOutcome {
@@ -66,14 +67,20 @@ export class Engine {
     }
   }
 
-  /** Execute each statement in turn; a failing statement changes nothing and does not stop the ones after it. */
+  /**
+   * Execute each statement in turn; a failing statement changes nothing and does not stop the ones after it —
+   * unless `stopOnError`, when nothing after the first failing statement runs (ksqlDB's REST semantics).
+   */
   execute(text: string, session: Session, opts: ExecuteOptions = {}): Entity[] {
     const ctx = this.context(session, opts.file, false);
-    return parseScript(text, opts.file).flatMap((item) => {
+    const out: Entity[] = [];
+    for (const item of parseScript(text, opts.file)) {
       const entities = this.runItem(item, ctx);
       opts.onResult?.(entities);
-      return entities;
-    });
+      out.push(...entities);
+      if (opts.stopOnError && entities.some(isError)) break;
+    }
+    return out;
   }
 
   /** Run every statement against a throw-away copy of the catalog and session; nothing real changes. */

@@ -26,6 +26,13 @@ export const ERROR_CODES = {
   CONNECTOR_NOT_PAUSED: { errorCode: 40000, summary: 'the statement needs the connector to be paused first' },
   // 40400 — something named does not exist.
   CONNECTOR_NOT_FOUND: { errorCode: 40400, summary: 'no connector has that name' },
+  // Server requests (HTTP and WebSocket): ksqlDB's HTTP status × 100.
+  BAD_REQUEST: { errorCode: 40000, summary: 'a request body or WebSocket frame is not valid JSON of the expected shape' },
+  UNAUTHORIZED: { errorCode: 40100, summary: 'the request has no valid bearer token' },
+  NOT_FOUND: { errorCode: 40400, summary: 'no such endpoint' },
+  METHOD_NOT_ALLOWED: { errorCode: 40500, summary: 'the endpoint does not take this HTTP method' },
+  REQUEST_TOO_LARGE: { errorCode: 41300, summary: 'a request body or frame is over the size limit' },
+  UNKNOWN_REQUEST: { errorCode: 40000, summary: 'a WebSocket frame names no request this server knows' },
   // 40900 — conflicts with existing state.
   CONNECTOR_EXISTS: { errorCode: 40900, summary: 'a connector with that name already exists' },
   // 50000 — the machine, not the statement.

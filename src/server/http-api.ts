@@ -1,0 +1,122 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { VERSION } from '../cli/version.js';
+import type { Engine } from '../engine/engine.js';
+import { isError, type Entity } from '../engine/results.js';
+import { Session } from '../engine/session.js';
+import { SluiceError, toSluiceError } from '../errors/base.js';
+import type { RuntimeView } from '../runtime/runtime.js';
+import { genericError, httpStatus } from './errors.js';
+import type { ServerMetrics } from './metrics.js';
+import { applyProperties, applyVariables, isObject } from './request.js';
+
+export interface HttpApiOptions {
+  engine: Engine;
+  runtime: RuntimeView | undefined;
+  metrics: ServerMetrics;
+  maxBodyBytes: number;
+}
+
+/** ksqlDB's REST endpoints Sluice answers, with ksqlDB's bodies: POST /ksql, GET /info, GET /healthcheck; and GET /metrics. */
+export async function handleHttp(req: IncomingMessage, res: ServerResponse, o: HttpApiOptions): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0];
+  try {
+    switch (path) {
+      case '/ksql':
+        allow(req, 'POST');
+        return await ksql(req, res, o);
+      case '/info':
+        allow(req, 'GET');
+        return json(res, 200, { KsqlServerInfo: { version: VERSION, kafkaClusterId: 'embedded', ksqlServiceId: 'sluice', serverStatus: 'RUNNING' } });
+      case '/healthcheck':
+        allow(req, 'GET');
+        return await healthcheck(res, o);
+      case '/metrics': {
+        allow(req, 'GET');
+        const text = await o.metrics.text();
+        res.writeHead(200, { 'content-type': o.metrics.registry.contentType });
+        res.end(text);
+        return;
+      }
+      default:
+        throw new SluiceError('NOT_FOUND', `no endpoint ${path} (there are POST /ksql, GET /info, GET /healthcheck, GET /metrics and the WebSocket at /ws)`);
+    }
+  } catch (err) {
+    const e = toSluiceError(err);
+    if (e.code === 'METHOD_NOT_ALLOWED') res.setHeader('allow', (e as SluiceError & { allow?: string }).allow ?? '');
+    json(res, httpStatus(e.errorCode), o.engine.redactor.redactDeep(genericError(e)));
+  }
+}
+
+function allow(req: IncomingMessage, method: string): void {
+  if (req.method === method) return;
+  const err = new SluiceError('METHOD_NOT_ALLOWED', `${req.url} takes ${method}, not ${req.method}`);
+  throw Object.assign(err, { allow: method });
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage, max: number): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > max) throw new SluiceError('REQUEST_TOO_LARGE', `the body is ${declared} bytes; the limit is ${max}`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) throw new SluiceError('REQUEST_TOO_LARGE', `the body is over the limit of ${max} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * ksqlDB's statement endpoint: every statement is validated first (nothing runs if one fails), then they run in
+ * order. The answer is the array of entities, or ksqlDB's statement_error with the HTTP status of its code and
+ * the entities of the statements that ran before it.
+ */
+async function ksql(req: IncomingMessage, res: ServerResponse, o: HttpApiOptions): Promise<void> {
+  const text = await readBody(req, o.maxBodyBytes);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (err) {
+    throw new SluiceError('BAD_REQUEST', `the body is not JSON: ${(err as Error).message}`);
+  }
+  if (!isObject(body) || typeof body['ksql'] !== 'string') throw new SluiceError('BAD_REQUEST', 'the body must be a JSON object with "ksql": "<statements>"');
+  const session = new Session({ origin: 'rest' });
+  applyVariables(session, body['sessionVariables'], 'sessionVariables');
+  applyProperties(session, body['streamsProperties'], 'streamsProperties', true);
+  const outcome = o.engine.run(body['ksql'], session);
+  const entities: Entity[] = outcome.entities;
+  const failed = entities.findIndex(isError);
+  if (failed >= 0) {
+    const error = entities[failed]!;
+    // Entities from the engine are already masked.
+    return json(res, httpStatus((error as { error_code: number }).error_code), { ...error, entities: outcome.executed ? entities.slice(0, failed) : [] });
+  }
+  if (entities.some((e) => e['@type'] === 'print_topic')) {
+    // As ksqlDB: PRINT streams, so it is not answered here.
+    throw new SluiceError('BAD_REQUEST', 'PRINT streams records: send it over the WebSocket at /ws');
+  }
+  json(res, 200, entities);
+}
+
+async function healthcheck(res: ServerResponse, o: HttpApiOptions): Promise<void> {
+  const check = async (fn: () => unknown) => {
+    try {
+      await fn();
+      return { isHealthy: true };
+    } catch {
+      return { isHealthy: false };
+    }
+  };
+  const details = {
+    metastore: await check(() => o.engine.catalog.listConnectors()),
+    kafka: await check(() => o.runtime?.log.listTopics()),
+  };
+  const isHealthy = details.metastore.isHealthy && details.kafka.isHealthy;
+  json(res, isHealthy ? 200 : 503, { isHealthy, details });
+}

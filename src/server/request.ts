@@ -1,0 +1,57 @@
+import type { Session } from '../engine/session.js';
+import { checkSessionProperty } from '../engine/session-properties.js';
+import { SluiceError } from '../errors/base.js';
+import { VARIABLE_NAME } from '../sql/variables.js';
+
+const NO_LOC = { line: 1, column: 1, offset: 0, length: 0 };
+
+/** A JSON object (not null, not an array). */
+export function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function badRequest(message: string): SluiceError {
+  return new SluiceError('BAD_REQUEST', message);
+}
+
+/**
+ * Variables sent with a request (`variables` on the WebSocket, `sessionVariables` on /ksql), checked and put in
+ * the session as DEFINE would.
+ */
+export function applyVariables(session: Session, given: unknown, field: string): void {
+  if (given === undefined || given === null) return;
+  if (!isObject(given)) throw badRequest(`'${field}' must be an object of variable names to values`);
+  for (const [name, value] of Object.entries(given)) {
+    if (!VARIABLE_NAME.test(name)) throw badRequest(`'${field}': '${name}' is not a variable name (letters, digits, _ and @, not starting with a digit)`);
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      throw badRequest(`'${field}': the value of '${name}' must be a string, number or boolean`);
+    }
+    session.variables.set(name, String(value));
+  }
+}
+
+/**
+ * Properties sent with a request (`properties` on the WebSocket, `streamsProperties` on /ksql), put in the session
+ * as SET would. ksqlDB clients send Kafka Streams settings here that mean nothing to connectors: with
+ * `ignoreUnknown` those are passed over (and named in the returned list), otherwise they are errors.
+ */
+export function applyProperties(session: Session, given: unknown, field: string, ignoreUnknown: boolean): string[] {
+  if (given === undefined || given === null) return [];
+  if (!isObject(given)) throw badRequest(`'${field}' must be an object of property names to values`);
+  const ignored: string[] = [];
+  for (const [name, raw] of Object.entries(given)) {
+    if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') throw badRequest(`'${field}': the value of '${name}' must be a string, number or boolean`);
+    let value: string | undefined;
+    try {
+      value = checkSessionProperty(name, String(raw), NO_LOC, NO_LOC);
+    } catch (err) {
+      if (ignoreUnknown && err instanceof SluiceError && err.code === 'INVALID_PROPERTY' && err.message.startsWith('unknown')) {
+        ignored.push(name);
+        continue;
+      }
+      throw badRequest(`'${field}': ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (value !== undefined) session.properties.set(name, value);
+  }
+  return ignored;
+}

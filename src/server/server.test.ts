@@ -1,0 +1,245 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startServer, TestClient, type ServerRig } from './testing.js';
+
+let rig: ServerRig | undefined;
+const clients: TestClient[] = [];
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await rig?.stop();
+  rig = undefined;
+});
+
+async function server(opts: Parameters<typeof startServer>[0] = {}): Promise<ServerRig> {
+  rig = await startServer(opts);
+  return rig;
+}
+
+async function client(url: string, headers: Record<string, string> = {}): Promise<TestClient> {
+  const c = await TestClient.open(url, headers);
+  clients.push(c);
+  return c;
+}
+
+async function ksql(r: ServerRig, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${r.url}/ksql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return { status: res.status, body: await res.json() };
+}
+
+const source = (name: string, file: string, extra = '') =>
+  `CREATE SOURCE CONNECTOR ${name} WITH ('connector.class' = 'FileStreamSource', 'file' = '${file}', 'topic' = '${name}-lines'${extra});`;
+
+describe('REST (ksqlDB endpoints)', () => {
+  it('creates, lists, describes and drops connectors with ksqlDB entities', async () => {
+    const r = await server();
+    const file = path.join(r.dir, 'in.txt');
+    fs.writeFileSync(file, 'a\nb\n');
+    const created = await ksql(r, { ksql: `${source('src', file)} SHOW CONNECTORS;`, streamsProperties: { 'ksql.streams.auto.offset.reset': 'earliest' } });
+    expect(created.status).toBe(200);
+    const [info, list] = created.body as Record<string, unknown>[];
+    expect(info).toMatchObject({ '@type': 'connector_info', info: { name: 'SRC', type: 'source', config: { file, topic: 'src-lines' } }, warnings: [] });
+    expect(list).toMatchObject({ '@type': 'connector_list', connectors: [{ name: 'SRC', type: 'source', className: 'org.apache.kafka.connect.file.FileStreamSourceConnector' }] });
+    const described = await ksql(r, { ksql: 'DESCRIBE CONNECTOR src;' });
+    expect(described.status).toBe(200);
+    expect((described.body as Record<string, unknown>[])[0]).toMatchObject({ '@type': 'connector_description', connectorClass: 'org.apache.kafka.connect.file.FileStreamSourceConnector', status: { name: 'SRC' } });
+    const dropped = await ksql(r, { ksql: 'DROP CONNECTOR src;' });
+    expect(dropped).toEqual({ status: 200, body: [expect.objectContaining({ '@type': 'drop_connector', connectorName: 'SRC' })] });
+  });
+
+  it("answers failures with ksqlDB's statement_error, its HTTP status, and runs nothing when a statement is invalid", async () => {
+    const r = await server();
+    const syntax = await ksql(r, { ksql: "SHOW CONNECTORS;\nCREATE SOURCE CONNECTOR x WTIH ('a' = 1);" });
+    expect(syntax.status).toBe(400);
+    expect(syntax.body).toMatchObject({ '@type': 'statement_error', error_code: 40001, code: 'SYNTAX_ERROR', line: 2, column: 27, entities: [] });
+    const file = path.join(r.dir, 'x.txt');
+    // The first statement is valid but the second is not: nothing is created.
+    const invalid = await ksql(r, { ksql: `${source('first', file)} DESCRIBE CONNECTOR nope;` });
+    expect(invalid.status).toBe(404);
+    expect(invalid.body).toMatchObject({ '@type': 'statement_error', error_code: 40400, code: 'CONNECTOR_NOT_FOUND', entities: [] });
+    expect(r.engine.catalog.listConnectors()).toEqual([]);
+    await ksql(r, { ksql: source('dup', file) });
+    const conflict = await ksql(r, { ksql: source('dup', file) });
+    expect(conflict).toMatchObject({ status: 409, body: { error_code: 40900, code: 'CONNECTOR_EXISTS' } });
+  });
+
+  it('substitutes sessionVariables, and refuses bodies that are not requests', async () => {
+    const r = await server({ maxRequestBytes: 4096 });
+    const file = path.join(r.dir, 'v.txt');
+    const res = await ksql(r, { ksql: "CREATE SOURCE CONNECTOR ${name} WITH ('connector.class' = 'FileStreamSource', 'file' = '${f}', 'topic' = 't');", sessionVariables: { name: 'vars', f: file } });
+    expect(res.status).toBe(200);
+    expect(r.engine.catalog.getConnector('VARS')?.config['file']).toBe(file);
+    for (const [body, message] of [
+      ['not json', /not JSON/],
+      [[], /"ksql"/],
+      [{ ksql: 5 }, /"ksql"/],
+      [{ ksql: 'SHOW CONNECTORS;', sessionVariables: { 'bad name': 'x' } }, /not a variable name/],
+      [{ ksql: 'SHOW CONNECTORS;', streamsProperties: { 'ksql.variable.substitution.enable': 'maybe' } }, /not a valid value/],
+    ] as const) {
+      const bad = await ksql(r, body);
+      expect(bad.status).toBe(400);
+      expect(bad.body).toMatchObject({ '@type': 'generic_error', error_code: 40000, code: 'BAD_REQUEST', message: expect.stringMatching(message) });
+    }
+    const big = await ksql(r, { ksql: `SHOW CONNECTORS; -- ${'x'.repeat(5000)}` });
+    expect(big).toMatchObject({ status: 413, body: { code: 'REQUEST_TOO_LARGE', error_code: 41300 } });
+    const print = await ksql(r, { ksql: 'PRINT t;' });
+    expect(print).toMatchObject({ status: 400, body: { message: expect.stringContaining('/ws') } });
+  });
+
+  it('serves /info, /healthcheck and /metrics, and says what exists for anything else', async () => {
+    const r = await server();
+    expect(await (await fetch(`${r.url}/info`)).json()).toMatchObject({ KsqlServerInfo: { serverStatus: 'RUNNING', version: expect.any(String) } });
+    expect(await (await fetch(`${r.url}/healthcheck`)).json()).toEqual({ isHealthy: true, details: { metastore: { isHealthy: true }, kafka: { isHealthy: true } } });
+    const missing = await fetch(`${r.url}/nothing`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('/ksql') });
+    const wrong = await fetch(`${r.url}/ksql`);
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toBe('POST');
+
+    const file = path.join(r.dir, 'm.txt');
+    fs.writeFileSync(file, 'one\ntwo\nthree\n');
+    await ksql(r, { ksql: source('metered', file) });
+    let text = '';
+    for (let i = 0; i < 100 && !/sluice_connector_records_out_total\{connector="METERED",type="source"\} 3/.test(text); i++) {
+      await new Promise((res) => setTimeout(res, 50));
+      text = await (await fetch(`${r.url}/metrics`)).text();
+    }
+    expect(text).toMatch(/sluice_connector_records_out_total\{connector="METERED",type="source"\} 3/);
+    expect(text).toMatch(/sluice_connector_state\{connector="METERED",type="source",state="RUNNING"\} 1/);
+    expect(text).toMatch(/sluice_connectors 1/);
+    expect(text).toMatch(/sluice_process_cpu_seconds_total/);
+  });
+});
+
+describe('auth', () => {
+  it('answers 401 with no data to requests and WebSocket upgrades without the bearer token', async () => {
+    const r = await server({ token: 's3cr3t-token' });
+    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer wrong' }, { authorization: 's3cr3t-token' }, { authorization: 'Basic s3cr3t-token' }];
+    for (const headers of attempts) {
+      const res = await fetch(`${r.url}/ksql`, { method: 'POST', headers, body: JSON.stringify({ ksql: 'SHOW CONNECTORS;' }) });
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ code: 'UNAUTHORIZED', error_code: 40100 });
+      expect((await fetch(`${r.url}/metrics`, { headers })).status).toBe(401);
+      await expect(TestClient.open(r.wsUrl, headers)).rejects.toThrow('HTTP 401');
+    }
+    const ok = await ksql(r, { ksql: 'SHOW CONNECTORS;' }, { authorization: 'Bearer s3cr3t-token' });
+    expect(ok.status).toBe(200);
+    const c = await client(r.wsUrl, { authorization: 'bearer s3cr3t-token' });
+    expect(await c.request('a', 'SHOW CONNECTORS;')).toMatchObject({ results: [{ '@type': 'connector_list' }] });
+  });
+});
+
+describe('WebSocket /ws', () => {
+  it('answers malformed frames with an error frame and stays usable', async () => {
+    const r = await server();
+    const c = await client(r.wsUrl);
+    c.send('{nope');
+    c.send('[1,2]');
+    c.send({ sql: 'SHOW CONNECTORS;' });
+    c.send({ id: { x: 1 }, sql: 'SHOW CONNECTORS;' });
+    c.send({ id: 'q', sql: 7 });
+    c.send({ id: 'u', sql: 'SHOW CONNECTORS;', extra: true });
+    c.send({ hello: 'there' });
+    c.send({ id: 'c', cancel: true });
+    c.send({ subscribe: 'everything' });
+    c.ws.send(Buffer.from('{"id":1}'), { binary: true });
+    const answer = await c.request('fine', 'SHOW CONNECTORS;');
+    expect(answer).toMatchObject({ id: 'fine', results: [{ '@type': 'connector_list' }] });
+    const errors = c.frames.filter((f) => 'error' in f).map((f) => [f['id'], (f['error'] as Record<string, unknown>)['code'], (f['error'] as Record<string, unknown>)['message']]);
+    expect(errors).toEqual([
+      [undefined, 'BAD_REQUEST', expect.stringContaining('not JSON')],
+      [undefined, 'BAD_REQUEST', expect.stringContaining('JSON object')],
+      [undefined, 'BAD_REQUEST', expect.stringContaining("needs an 'id'")],
+      [undefined, 'BAD_REQUEST', expect.stringContaining("'id' must be")],
+      ['q', 'BAD_REQUEST', expect.stringContaining("'sql' must be")],
+      ['u', 'BAD_REQUEST', expect.stringContaining("unknown field 'extra'")],
+      [undefined, 'UNKNOWN_REQUEST', expect.any(String)],
+      ['c', 'BAD_REQUEST', expect.stringContaining('no stream')],
+      [undefined, 'BAD_REQUEST', expect.stringContaining('status')],
+      [undefined, 'BAD_REQUEST', expect.stringContaining('binary')],
+    ]);
+    expect(c.closed).toBeUndefined();
+  });
+
+  it('closes a socket that sends a frame over the size limit (1009)', async () => {
+    const r = await server({ maxRequestBytes: 1024 });
+    const c = await client(r.wsUrl);
+    c.send({ id: 1, sql: `SHOW CONNECTORS; -- ${'x'.repeat(2000)}` });
+    await expect(c.next(() => false, 2000)).rejects.toThrow(/socket closed \(1009/);
+  });
+
+  it('keeps DEFINE and SET for the life of the socket, apart from other sockets', async () => {
+    const r = await server();
+    const a = await client(r.wsUrl);
+    const b = await client(r.wsUrl);
+    await a.request(1, "DEFINE who = 'alice';");
+    await b.request(1, "DEFINE who = 'bob';", { variables: { extra: 'x' } });
+    expect(await a.request(2, 'SHOW VARIABLES;')).toMatchObject({ results: [{ variables: [{ name: 'who', value: 'alice' }] }] });
+    expect(await b.request(2, 'SHOW VARIABLES;')).toMatchObject({ results: [{ variables: expect.arrayContaining([{ name: 'who', value: 'bob' }, { name: 'extra', value: 'x' }]) }] });
+    expect(await a.request(3, "SET 'sluice.unknown.keys' = 'warn';")).toMatchObject({ results: [{ '@type': 'property' }] });
+    const file = path.join(r.dir, 'w.txt');
+    const created = await a.request(4, `${source('lenient', file, ", 'my.own.key' = 'x'")}`);
+    expect(created).toMatchObject({ results: [{ '@type': 'connector_info', warnings: [{ message: expect.stringContaining('my.own.key') }] }] });
+    expect(await b.request(4, source('strict', file, ", 'my.own.key' = 'x'"))).toMatchObject({ error: { code: 'UNKNOWN_CONFIG_KEY' } });
+  });
+
+  it('stops a request at its first failing statement and returns what ran before it', async () => {
+    const r = await server();
+    const c = await client(r.wsUrl);
+    const res = await c.request('x', "DEFINE a = '1'; DESCRIBE CONNECTOR missing; DEFINE b = '2';");
+    expect(res).toMatchObject({ error: { '@type': 'statement_error', code: 'CONNECTOR_NOT_FOUND', line: 1, entities: [{ '@type': 'variable', name: 'a' }] } });
+    expect(await c.request('y', 'SHOW VARIABLES;')).toMatchObject({ results: [{ variables: [{ name: 'a', value: '1' }] }] });
+  });
+
+  it('streams PRINT rows until LIMIT, and until cancelled', async () => {
+    const r = await server();
+    const file = path.join(r.dir, 'p.txt');
+    fs.writeFileSync(file, 'l1\nl2\nl3\n');
+    const c = await client(r.wsUrl);
+    await c.request('create', source('printer', file));
+    await c.request('p', 'PRINT printer-lines FROM BEGINNING LIMIT 2;'.replace('printer-lines', '`printer-lines`'));
+    const done = await c.next((f) => f['id'] === 'p' && f['done'] === true);
+    expect(done).toMatchObject({ printed: 2, cancelled: false });
+    expect(c.frames.filter((f) => f['id'] === 'p' && 'row' in f).map((f) => (f['row'] as Record<string, unknown>)['value'])).toEqual(['l1', 'l2']);
+
+    await c.request('live', 'PRINT `printer-lines`;');
+    fs.appendFileSync(file, 'l4\n');
+    await c.next((f) => f['id'] === 'live' && 'row' in f);
+    c.send({ id: 'live', cancel: true });
+    expect(await c.next((f) => f['id'] === 'live' && f['done'] === true)).toMatchObject({ printed: 1, cancelled: true });
+  });
+
+  it('pushes connector changes (created, RUNNING, PAUSED, FAILED with the error, dropped) and metrics to subscribers', async () => {
+    const r = await server();
+    const c = await client(r.wsUrl);
+    const watcher = await client(r.wsUrl);
+    watcher.send({ id: 'sub', subscribe: 'status' });
+    await watcher.next((f) => f['subscribed'] === 'status' && f['id'] === 'sub');
+    const file = path.join(r.dir, 's.txt');
+    fs.writeFileSync(file, 'x\n');
+    await c.request(1, source('watched', file));
+    await watcher.next((f) => f['event'] === 'connector' && f['connector'] === 'WATCHED' && f['state'] === 'RUNNING');
+    expect(watcher.frames.find((f) => f['connector'] === 'WATCHED')).toMatchObject({ change: 'created' });
+    await c.request(2, 'PAUSE CONNECTOR watched;');
+    await watcher.next((f) => f['connector'] === 'WATCHED' && f['state'] === 'PAUSED');
+    await c.request(3, `${source('broken', path.join(r.dir, 'missing.txt'))}`);
+    const failed = await watcher.next((f) => f['connector'] === 'BROKEN' && f['state'] === 'FAILED', 10_000);
+    expect(JSON.stringify(failed)).toContain('missing.txt');
+    await c.request(4, 'DROP CONNECTOR watched;');
+    await watcher.next((f) => f['connector'] === 'WATCHED' && f['change'] === 'dropped');
+    const metrics = await watcher.next((f) => f['event'] === 'metrics');
+    expect(metrics).toMatchObject({ connectors: expect.arrayContaining([expect.objectContaining({ name: 'BROKEN', type: 'source' })]) });
+  });
+
+  it('masks secrets in every frame', async () => {
+    const r = await server();
+    const c = await client(r.wsUrl);
+    const res = await c.request(1, "CREATE SOURCE CONNECTOR db WITH ('connector.class' = 'JdbcSourceConnector', 'connection.url' = 'jdbc:postgresql://127.0.0.1:1/none', 'connection.password' = 'hunter2-secret', 'connection.attempts' = '1', 'mode' = 'bulk', 'topic.prefix' = 'x-');");
+    expect(JSON.stringify(res)).not.toContain('hunter2-secret');
+    c.send({ subscribe: 'status' });
+    await c.next((f) => f['connector'] === 'DB' && f['state'] === 'FAILED', 10_000);
+    await c.request(2, 'DESCRIBE CONNECTOR db; SHOW VARIABLES;');
+    expect(JSON.stringify(c.frames)).not.toContain('hunter2-secret');
+  });
+});

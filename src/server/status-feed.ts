@@ -1,0 +1,162 @@
+import type { Catalog } from '../catalog/catalog.js';
+import type { ConnectorRecord } from '../catalog/types.js';
+import { connectorStatus, typeName } from '../engine/connector-lookup.js';
+import { sinkLag } from '../engine/connector-offsets.js';
+import type { RuntimeView } from '../runtime/runtime.js';
+
+/** A connector's state as pushed to subscribers. */
+export interface ConnectorEvent {
+  event: 'connector';
+  change: 'created' | 'state' | 'dropped';
+  connector: string;
+  type: 'source' | 'sink';
+  state: string;
+  trace?: string;
+  tasks: { id: number; state: string; trace?: string }[];
+  lastError?: { message: string; at: string };
+}
+
+export interface ConnectorMetrics {
+  name: string;
+  type: 'source' | 'sink';
+  state: string;
+  recordsIn: number;
+  recordsOut: number;
+  errors: number;
+  /** Sinks: records in their topics not committed yet. */
+  lag?: number;
+  /** Since the previous metrics event. */
+  inPerSecond: number;
+  outPerSecond: number;
+}
+
+export interface MetricsEvent {
+  event: 'metrics';
+  at: string;
+  connectors: ConnectorMetrics[];
+}
+
+export type FeedEvent = ConnectorEvent | MetricsEvent;
+
+/**
+ * Watches every connector and tells subscribers of each change of state (created, RUNNING, PAUSED, FAILED with
+ * its trace, dropped…) within `pollMs`, and of throughput and lag every `metricsMs`. It reads the runtime's
+ * in-memory status, so watching costs no I/O; it only runs while somebody subscribes.
+ */
+export class StatusFeed {
+  private readonly listeners = new Set<(e: FeedEvent) => void>();
+  private readonly last = new Map<number, { record: ConnectorRecord; key: string }>();
+  private readonly totals = new Map<string, { recordsIn: number; recordsOut: number; at: number }>();
+  private timer: NodeJS.Timeout | undefined;
+  private lastMetrics = 0;
+
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly runtime: RuntimeView | undefined,
+    private readonly opts: { pollMs?: number; metricsMs?: number } = {},
+  ) {}
+
+  subscribe(listener: (e: FeedEvent) => void): () => void {
+    if (this.listeners.size === 0) this.start();
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0) this.stop();
+    };
+  }
+
+  /** Every connector as it is now (what a new subscriber is sent first). */
+  current(): ConnectorEvent[] {
+    return this.catalog.listConnectors().map((r) => this.connectorEvent(r, 'state'));
+  }
+
+  /** Throughput and lag of every connector now; rates are since the previous call that counted them. */
+  metrics(countRates = true): MetricsEvent {
+    const now = Date.now();
+    const connectors = this.catalog.listConnectors().map((r): ConnectorMetrics => {
+      const status = connectorStatus({ runtime: this.runtime, catalog: this.catalog }, r);
+      const sum = (f: 'recordsIn' | 'recordsOut' | 'errors') => (status?.tasks ?? []).reduce((n, t) => n + t[f], 0);
+      const m: ConnectorMetrics = {
+        name: r.name,
+        type: typeName(r.type),
+        state: status?.state ?? 'UNASSIGNED',
+        recordsIn: sum('recordsIn'),
+        recordsOut: sum('recordsOut'),
+        errors: sum('errors'),
+        inPerSecond: 0,
+        outPerSecond: 0,
+      };
+      const lag = sinkLag({ runtime: this.runtime, catalog: this.catalog }, r);
+      if (lag !== undefined) m.lag = lag;
+      const before = this.totals.get(r.name);
+      if (!countRates) return m;
+      if (before && now > before.at) {
+        m.inPerSecond = Math.max(0, Math.round(((m.recordsIn - before.recordsIn) * 1000) / (now - before.at)));
+        m.outPerSecond = Math.max(0, Math.round(((m.recordsOut - before.recordsOut) * 1000) / (now - before.at)));
+      }
+      this.totals.set(r.name, { recordsIn: m.recordsIn, recordsOut: m.recordsOut, at: now });
+      return m;
+    });
+    return { event: 'metrics', at: new Date(now).toISOString(), connectors };
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private start(): void {
+    this.last.clear();
+    for (const r of this.catalog.listConnectors()) this.last.set(r.id, { record: r, key: this.key(this.connectorEvent(r, 'state')) });
+    this.lastMetrics = Date.now();
+    this.timer = setInterval(() => this.tick(), this.opts.pollMs ?? 200);
+    this.timer.unref();
+  }
+
+  private tick(): void {
+    const seen = new Set<number>();
+    for (const r of this.catalog.listConnectors()) {
+      seen.add(r.id);
+      const before = this.last.get(r.id);
+      const event = this.connectorEvent(r, before ? 'state' : 'created');
+      const key = this.key(event);
+      if (before?.key === key) continue;
+      this.last.set(r.id, { record: r, key });
+      this.emit(event);
+    }
+    for (const [id, { record }] of this.last) {
+      if (seen.has(id)) continue;
+      this.last.delete(id);
+      this.totals.delete(record.name);
+      this.emit({ event: 'connector', change: 'dropped', connector: record.name, type: typeName(record.type), state: 'DROPPED', tasks: [] });
+    }
+    if (Date.now() - this.lastMetrics >= (this.opts.metricsMs ?? 5000)) {
+      this.lastMetrics = Date.now();
+      this.emit(this.metrics());
+    }
+  }
+
+  private connectorEvent(r: ConnectorRecord, change: ConnectorEvent['change']): ConnectorEvent {
+    const status = connectorStatus({ runtime: this.runtime, catalog: this.catalog }, r);
+    const e: ConnectorEvent = {
+      event: 'connector',
+      change,
+      connector: r.name,
+      type: typeName(r.type),
+      state: status?.state ?? (r.desiredState === 'PAUSED' ? 'PAUSED' : 'UNASSIGNED'),
+      tasks: (status?.tasks ?? []).map((t) => (t.trace === undefined ? { id: t.id, state: t.state } : { id: t.id, state: t.state, trace: t.trace })),
+    };
+    if (status?.trace !== undefined) e.trace = status.trace;
+    if (status?.lastError) e.lastError = status.lastError;
+    return e;
+  }
+
+  /** What makes two events the same change: states and traces, not counters or timestamps. */
+  private key(e: ConnectorEvent): string {
+    return JSON.stringify([e.state, e.trace ?? null, e.tasks, e.lastError?.message ?? null]);
+  }
+
+  private emit(e: FeedEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+}

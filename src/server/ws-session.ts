@@ -1,0 +1,179 @@
+import type { WebSocket } from 'ws';
+import { printRecord, printRecords } from '../cli/print-stream.js';
+import type { Engine } from '../engine/engine.js';
+import { isError, type Entity, type PrintEntity } from '../engine/results.js';
+import { Session } from '../engine/session.js';
+import { SluiceError, toSluiceError } from '../errors/base.js';
+import type { Log } from '../platform/log.js';
+import type { Logger } from '../runtime/logger.js';
+import { genericError, type GenericError } from './errors.js';
+import { applyProperties, applyVariables, isObject } from './request.js';
+import type { FeedEvent, StatusFeed } from './status-feed.js';
+
+export interface WsSessionOptions {
+  engine: Engine;
+  /** The log PRINT reads; without one PRINT ends at once. */
+  log: Log | undefined;
+  feed: StatusFeed;
+  logger: Logger;
+  /** Above this many bytes waiting to go out, streams wait and metrics are skipped. */
+  highWaterBytes: number;
+  /** Beyond this, the client is not reading at all: the socket is closed (1008). */
+  maxBufferedBytes: number;
+}
+
+type RequestId = string | number;
+
+/**
+ * One WebSocket connection: a session (DEFINE and SET last as long as the socket), its requests answered in
+ * order, PRINT streams running beside them until LIMIT or cancel, and status pushes when subscribed. Every frame
+ * is JSON text; a frame that is not understood gets an error frame and the socket stays open.
+ */
+export class WsSession {
+  private readonly session = new Session({ origin: 'ws' });
+  private readonly streams = new Map<RequestId, AbortController>();
+  private unsubscribe: (() => void) | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly o: WsSessionOptions,
+  ) {
+    socket.on('message', (data, isBinary) => this.receive(data, isBinary));
+    socket.on('close', () => this.close());
+    socket.on('error', (err) => o.logger.debug(`websocket: ${err.message}`));
+  }
+
+  private close(): void {
+    this.closed = true;
+    for (const s of this.streams.values()) s.abort();
+    this.streams.clear();
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+
+  private receive(data: unknown, isBinary: boolean): void {
+    let frame: unknown;
+    try {
+      if (isBinary) throw new SluiceError('BAD_REQUEST', 'frames must be JSON text, not binary');
+      const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data as Buffer[]).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+      try {
+        frame = JSON.parse(text) as unknown;
+      } catch (err) {
+        throw new SluiceError('BAD_REQUEST', `the frame is not JSON: ${(err as Error).message}`);
+      }
+      this.handle(frame);
+    } catch (err) {
+      const id = isObject(frame) && isId(frame['id']) ? frame['id'] : undefined;
+      this.send(id === undefined ? { error: errorOf(err) } : { id, error: errorOf(err) });
+    }
+  }
+
+  private handle(frame: unknown): void {
+    if (!isObject(frame)) throw new SluiceError('BAD_REQUEST', 'a frame must be a JSON object');
+    const id = frame['id'];
+    if (id !== undefined && !isId(id)) throw new SluiceError('BAD_REQUEST', "'id' must be a string or a number");
+    if ('subscribe' in frame || 'unsubscribe' in frame) return this.subscription(frame, id);
+    if (frame['cancel'] !== undefined) {
+      if (frame['cancel'] !== true) throw new SluiceError('BAD_REQUEST', "'cancel' must be true");
+      if (id === undefined) throw new SluiceError('BAD_REQUEST', "a cancel names the request: give its 'id'");
+      const stream = this.streams.get(id);
+      if (!stream) throw new SluiceError('BAD_REQUEST', `no stream with id ${JSON.stringify(id)} is running`);
+      stream.abort();
+      return;
+    }
+    if ('sql' in frame) {
+      if (id === undefined) throw new SluiceError('BAD_REQUEST', "a request needs an 'id' (a string or a number) to answer it by");
+      if (typeof frame['sql'] !== 'string') throw new SluiceError('BAD_REQUEST', "'sql' must be a string of statements");
+      const unknown = Object.keys(frame).filter((k) => !['id', 'sql', 'variables', 'properties'].includes(k));
+      if (unknown.length > 0) throw new SluiceError('BAD_REQUEST', `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')} (a request has id, sql, variables, properties)`);
+      return this.execute(id, frame['sql'], frame['variables'], frame['properties']);
+    }
+    throw new SluiceError('UNKNOWN_REQUEST', 'a frame is a request {"id", "sql"}, a cancel {"id", "cancel": true} or {"subscribe": "status"}');
+  }
+
+  private subscription(frame: Record<string, unknown>, id: RequestId | undefined): void {
+    const what = frame['subscribe'] ?? frame['unsubscribe'];
+    if (what !== 'status') throw new SluiceError('BAD_REQUEST', `only "status" can be subscribed to, not ${JSON.stringify(what)}`);
+    const reply = (m: Record<string, unknown>) => this.send(id === undefined ? m : { id, ...m });
+    if ('unsubscribe' in frame) {
+      this.unsubscribe?.();
+      this.unsubscribe = undefined;
+      reply({ unsubscribed: 'status' });
+      return;
+    }
+    if (!this.unsubscribe) this.unsubscribe = this.o.feed.subscribe((e) => this.push(e));
+    reply({ subscribed: 'status' });
+    // Where things stand, so a client does not have to ask first.
+    for (const e of this.o.feed.current()) this.send(e);
+  }
+
+  private push(e: FeedEvent): void {
+    // Metrics come again in a few seconds: a client that is behind skips them rather than buffering them.
+    if (e.event === 'metrics' && this.socket.bufferedAmount > this.o.highWaterBytes) return;
+    this.send(e);
+  }
+
+  private execute(id: RequestId, sql: string, variables: unknown, properties: unknown): void {
+    if (this.streams.has(id)) throw new SluiceError('BAD_REQUEST', `a stream with id ${JSON.stringify(id)} is still running`);
+    applyVariables(this.session, variables, 'variables');
+    applyProperties(this.session, properties, 'properties', false);
+    const entities = this.o.engine.execute(sql, this.session, { stopOnError: true });
+    const failed = entities.findIndex(isError);
+    if (failed >= 0) {
+      this.send({ id, error: { ...entities[failed], entities: entities.slice(0, failed) } });
+      return;
+    }
+    this.send({ id, results: entities });
+    const print = entities.find((e): e is PrintEntity => e['@type'] === 'print_topic');
+    if (print) void this.stream(id, print);
+  }
+
+  /** PRINT: one frame per record until LIMIT or cancel, then a frame saying it is done. */
+  private async stream(id: RequestId, p: PrintEntity): Promise<void> {
+    const ac = new AbortController();
+    this.streams.set(id, ac);
+    let printed = 0;
+    try {
+      if (this.o.log) {
+        printed = await printRecords(p, this.o.log, async (r) => {
+          this.send({ id, row: printRecord(r) });
+          await this.drained(ac.signal);
+        }, ac.signal);
+      }
+      this.send({ id, done: true, printed, cancelled: ac.signal.aborted });
+    } catch (err) {
+      this.send({ id, error: errorOf(err) });
+    } finally {
+      this.streams.delete(id);
+    }
+  }
+
+  /** Waits while the client is behind; closes the socket if it stops reading altogether. */
+  private async drained(signal: AbortSignal): Promise<void> {
+    while (!this.closed && !signal.aborted && this.socket.bufferedAmount > this.o.highWaterBytes) {
+      if (this.socket.bufferedAmount > this.o.maxBufferedBytes) {
+        this.socket.close(1008, 'the client does not read what it asked for');
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  private send(message: Record<string, unknown> | Entity | FeedEvent): void {
+    if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount > this.o.maxBufferedBytes) {
+      this.socket.close(1008, 'the client does not read what it asked for');
+      return;
+    }
+    this.socket.send(JSON.stringify(this.o.engine.redactor.redactDeep(message)));
+  }
+}
+
+function isId(x: unknown): x is RequestId {
+  return typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x));
+}
+
+function errorOf(err: unknown): GenericError {
+  return genericError(err instanceof SluiceError ? err : toSluiceError(err));
+}
