@@ -3,7 +3,8 @@
 //   (b) JDBC incrementing source (PostgreSQL) -> embedded log
 // Every figure is the best of --repeat runs (default 3), the raw limits as much as Sluice's: this box is a VM whose
 // neighbours make single runs vary by ±20 %.
-// Usage: npm run bench [-- --rows 1000000] [--only a|b] [--repeat 3]
+//   (c) `sluice serve` with 100 WebSocket clients issuing CREATE / DESCRIBE / ALTER / DROP (bench/ws-load.ts)
+// Usage: npm run bench [-- --rows 1000000] [--only a|b|c] [--repeat 3] [--clients 100]
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { rawFileAppend, rawLogAppend, rawSqliteIterate, timedAsync } from './raw.js';
+import { benchServerLoad } from './ws-load.js';
 
 /** batch.max.rows of the benchmarked sources, and the transaction size of the raw log append beside them. */
 const BATCH = 10_000;
@@ -24,6 +26,8 @@ const argRows = process.argv.indexOf('--rows');
 const N = argRows > 0 ? Number(process.argv[argRows + 1]) : 1_000_000;
 const argOnly = process.argv.indexOf('--only');
 const only = argOnly > 0 ? process.argv[argOnly + 1] : undefined;
+const argClients = process.argv.indexOf('--clients');
+const CLIENTS = argClients > 0 ? Number(process.argv[argClients + 1]) : 100;
 const argRepeat = process.argv.indexOf('--repeat');
 const REPEAT = Math.max(1, argRepeat > 0 ? Number(process.argv[argRepeat + 1]) : 3);
 
@@ -193,8 +197,9 @@ async function benchPostgres(): Promise<void> {
 
 try {
   console.log(`Sluice benchmarks, ${N.toLocaleString()} rows, ${os.cpus().length} cores, node ${process.version}`);
-  if (only !== 'b') await benchSqliteToFile();
-  if (only !== 'a') await benchPostgres();
+  if (only === undefined || only === 'a') await benchSqliteToFile();
+  if (only === undefined || only === 'b') await benchPostgres();
+  if (only === undefined || only === 'c') await benchServerLoad(BIN, CLIENTS, 10);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

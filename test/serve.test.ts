@@ -51,6 +51,22 @@ describe('sluice serve', () => {
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
   });
 
+  it('runs many connectors on a few task threads', async () => {
+    const s = await serve([]);
+    const sql = Array.from({ length: 40 }, (_, i) => `CREATE SINK CONNECTOR many_${i} WITH ('connector.class' = 'FileStreamSink', 'file' = 'out-${i}.txt', 'topics' = 'in-${i}');`).join('\n');
+    expect((await fetch(`${s.url}/ksql`, { method: 'POST', body: JSON.stringify({ ksql: sql }) })).status).toBe(200);
+    const running = async () => {
+      const list = (await (await fetch(`${s.url}/ksql`, { method: 'POST', body: JSON.stringify({ ksql: 'SHOW CONNECTORS;' }) })).json()) as { connectors: { state: string }[] }[];
+      return list[0]!.connectors.filter((c) => c.state.startsWith('RUNNING')).length;
+    };
+    for (let i = 0; i < 200 && (await running()) < 40; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await running()).toBe(40);
+    // Node's own threads (V8 platform, libuv pool, inspector…) plus one task thread per core: far fewer than 40.
+    const threads = Number(/^Threads:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${s.child.pid}/status`, 'utf8'))![1]);
+    expect(threads).toBeLessThan(20);
+    expect((await stopWith(s.child, s.done, 'SIGTERM')).code).toBe(0);
+  });
+
   it('takes the token from SLUICE_AUTH_TOKEN and never prints it', async () => {
     const s = await serve(['-o', 'json'], { SLUICE_AUTH_TOKEN: 'tok-from-env-123' });
     expect((await fetch(`${s.url}/info`)).status).toBe(401);

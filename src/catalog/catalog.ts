@@ -33,6 +33,8 @@ const DESIRED_STATES: readonly DesiredState[] = ['RUNNING', 'PAUSED'];
 /** The SQLite catalog: connector specs, config versions, desired state and statement history. */
 export class Catalog {
   private readonly statements = new Map<string, Database.Statement>();
+  /** Connectors as last read, with what they were read at (see listConnectors). */
+  private readonly recordCache = new Map<number, { stamp: string; record: ConnectorRecord }>();
   private lock: DataDirLock | undefined;
 
   private constructor(
@@ -118,14 +120,31 @@ export class Catalog {
     return this.listConnectors().find((c) => c.name.toLowerCase() === folded);
   }
 
+  /**
+   * Every live connector, by name. The scheduler asks after every statement that changes one, so a row is read
+   * whole (and its config decoded) only when it changed since it was last read: a first query takes just what
+   * says whether it did.
+   */
   listConnectors(type?: ConnectorKind): ConnectorRecord[] {
     return this.guard(() => {
-      const rows = (
+      const stamps = (
         type === undefined
-          ? this.stmt(`SELECT * FROM connectors WHERE ${LIVE} ORDER BY name`).all()
-          : this.stmt(`SELECT * FROM connectors WHERE ${LIVE} AND type = ? ORDER BY name`).all(type)
-      ) as ConnectorRow[];
-      return rows.map(toConnector);
+          ? this.stmt(`SELECT id, version, restart_generation, desired_state, updated_at FROM connectors WHERE ${LIVE} ORDER BY name`).raw().all()
+          : this.stmt(`SELECT id, version, restart_generation, desired_state, updated_at FROM connectors WHERE ${LIVE} AND type = ? ORDER BY name`).raw().all(type)
+      ) as [number, number, number, string, string][];
+      const byId = this.stmt('SELECT * FROM connectors WHERE id = ?');
+      const seen = new Set<number>();
+      const records = stamps.map(([id, version, generation, desired, updatedAt]) => {
+        seen.add(id);
+        const stamp = `${version}:${generation}:${desired}:${updatedAt}`;
+        const cached = this.recordCache.get(id);
+        if (cached?.stamp === stamp) return { ...cached.record };
+        const record = toConnector(byId.get(id) as ConnectorRow);
+        this.recordCache.set(id, { stamp, record });
+        return { ...record };
+      });
+      if (type === undefined) for (const id of this.recordCache.keys()) if (!seen.has(id)) this.recordCache.delete(id);
+      return records;
     });
   }
 

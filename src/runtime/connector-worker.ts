@@ -13,6 +13,7 @@ import { ThreadedSink } from './threaded-sink.js';
 import { SourceRunner } from './source-runner.js';
 import { sourceRunnerFor, type SourceSpec } from './source-spec.js';
 import { ThreadedSource } from './threaded-source.js';
+import type { TaskPool } from './task-pool.js';
 import { describeError, TaskStatus } from './task-status.js';
 
 export interface WorkerDeps {
@@ -23,8 +24,8 @@ export interface WorkerDeps {
   onStatusChange: () => void;
   onSinkCommitted: (connector: string, positions: readonly SinkPosition[]) => void;
   stdin?: NodeJS.ReadableStream | undefined;
-  /** Run tasks on worker threads (sinks read a file-backed log in this data dir); on this thread when absent. */
-  taskThreads?: TaskThreads | undefined;
+  /** Task threads to run tasks on; on this thread when absent. */
+  pool?: TaskPool | undefined;
 }
 
 export interface TaskThreads {
@@ -221,7 +222,7 @@ export class ConnectorWorker {
     const status = new TaskStatus(taskId, () => this.deps.onStatusChange());
     const logger = this.logger.child(String(taskId));
     let runner: RunningTask['runner'];
-    const threads = this.deps.taskThreads;
+    const pool = this.deps.pool;
     if (this.def.kind === 'source') {
       const spec: SourceSpec = {
         connector: this.record.name,
@@ -237,8 +238,8 @@ export class ConnectorWorker {
         this.topics.add(topic);
         this.deps.onStatusChange();
       };
-      if (threads && !runtime.readsStdin?.(config)) {
-        runner = new ThreadedSource(spec, { log: this.deps.log, status, logLevel: threads.logLevel, secrets: threads.secrets(), onTopic });
+      if (pool && !runtime.readsStdin?.(config)) {
+        runner = new ThreadedSource(spec, { pool, status, onTopic });
       } else {
         const task = runtime.createSourceTask?.(config);
         if (!task) throw new Error(`${this.def.className} has no source task`);
@@ -256,8 +257,8 @@ export class ConnectorWorker {
         maxBatch: sinkBatch(config),
       };
       const onCommitted = (positions: readonly SinkPosition[]) => this.deps.onSinkCommitted(this.record.name, positions);
-      if (threads) {
-        runner = new ThreadedSink(spec, { ...threads, secrets: threads.secrets(), log: this.deps.log, status, logger, onCommitted });
+      if (pool) {
+        runner = new ThreadedSink(spec, { pool, log: this.deps.log, status, onCommitted });
       } else {
         const task = runtime.createSinkTask?.(config);
         if (!task) throw new Error(`${this.def.className} has no sink task`);

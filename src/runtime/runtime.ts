@@ -4,6 +4,7 @@ import type { ConnectorRecord, ConnectorStatusRecord } from '../catalog/types.js
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { Log, SinkPosition, SourceOffset, TopicInfo } from '../platform/log.js';
 import { ConnectorWorker, workerKey, type TaskThreads } from './connector-worker.js';
+import { TaskPool } from './task-pool.js';
 import type { Logger } from './logger.js';
 import { describeError } from './task-status.js';
 
@@ -40,6 +41,9 @@ export interface RuntimeView {
 
 export type IdleOutcome = 'idle' | 'failed' | 'stopped';
 
+/** How long state changes wait to be saved together. */
+const STATUS_SAVE_DELAY_MS = 20;
+
 /** How often untilIdle looks: each look is a few cached reads, and --until-idle exits this much sooner. */
 const IDLE_CHECK_MS = 25;
 
@@ -61,6 +65,8 @@ export class Runtime implements RuntimeView {
   /** What was last saved per connector (without its timestamp), so unchanged statuses are not written again. */
   private readonly lastSaved = new Map<number, string>();
   private readonly workerId: string;
+  private persistTimer: NodeJS.Timeout | undefined;
+  private taskPool: TaskPool | undefined;
 
   constructor(private readonly o: RuntimeOptions) {
     this.log = o.log;
@@ -91,10 +97,14 @@ export class Runtime implements RuntimeView {
     if (this.stopped) return;
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.persistTimer) clearTimeout(this.persistTimer);
+    this.persistTimer = undefined;
     await this.queue;
     await Promise.all([...this.workers.values()].map((w) => w.stop()));
     this.persistStatus(true);
     this.workers.clear();
+    await this.taskPool?.close();
+    this.taskPool = undefined;
   }
 
   status(record: ConnectorRecord): ConnectorStatusRecord | undefined {
@@ -172,17 +182,32 @@ export class Runtime implements RuntimeView {
     this.persistStatus(true);
   }
 
+  /** The task threads, started with the first task that needs them. */
+  private pool(): TaskPool | undefined {
+    const t = this.o.taskThreads;
+    if (!t || this.stopped) return undefined;
+    this.taskPool ??= new TaskPool({ log: this.log, dataDir: t.dataDir, logLevel: t.logLevel, secrets: t.secrets });
+    return this.taskPool;
+  }
+
   private deps(connectorId: number) {
     return {
       log: this.log,
       logger: this.o.logger,
       workerId: this.workerId,
       stdin: this.o.stdin,
-      taskThreads: this.o.taskThreads,
+      pool: this.pool(),
       onStatusChange: () => {
         this.statusDirty.add(connectorId);
-        // State changes are persisted at once (a FAILED must survive a crash right after it); counters each tick.
-        queueMicrotask(() => this.persistStatus(false));
+        // State changes are persisted promptly (a FAILED should survive a crash soon after it) but together: each
+        // save is a commit that waits for the disk, and a burst of changes (a script of CREATEs, a server under
+        // load) would otherwise cost one each. Counters are saved each tick.
+        if (this.persistTimer === undefined) {
+          this.persistTimer = setTimeout(() => {
+            this.persistTimer = undefined;
+            this.persistStatus(false);
+          }, STATUS_SAVE_DELAY_MS);
+        }
       },
       onSinkCommitted: (connector: string, positions: readonly SinkPosition[]) => {
         const merged = new Map((this.positionCache.get(connector) ?? []).map((p) => [`${p.topic}\u0000${p.partition}`, p]));

@@ -1,6 +1,3 @@
-import type { MessagePort } from 'node:worker_threads';
-import { SecretRedactor } from '../sql/secret-redactor.js';
-import { createLogger, type Logger, type LogLevel } from './logger.js';
 import type { TaskStatus } from './task-status.js';
 
 /**
@@ -32,13 +29,6 @@ export function applyStatus(s: TaskStatus, m: StatusMessage): void {
   s.errors = m.errors;
   s.lastError = m.lastError;
   s.set(m.state, m.trace);
-}
-
-/** A logger in a worker thread: lines are formatted and redacted there, then written by the main thread. */
-export function threadLogger(port: MessagePort, level: LogLevel, secrets: readonly string[]): Logger {
-  const redactor = new SecretRedactor();
-  for (const s of secrets) redactor.add(s);
-  return createLogger({ level, redact: (s) => redactor.redact(s), write: (line) => port.postMessage({ type: 'log', line } satisfies LogLineMessage) });
 }
 
 /** An error as it crosses a thread boundary: what describeError and the retry policy need. */

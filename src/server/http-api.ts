@@ -6,6 +6,7 @@ import { Session } from '../engine/session.js';
 import { SluiceError, toSluiceError } from '../errors/base.js';
 import type { RuntimeView } from '../runtime/runtime.js';
 import { genericError, httpStatus } from './errors.js';
+import type { GroupCommit } from './group-commit.js';
 import type { ServerMetrics } from './metrics.js';
 import { applyProperties, applyVariables, isObject } from './request.js';
 
@@ -14,6 +15,7 @@ export interface HttpApiOptions {
   runtime: RuntimeView | undefined;
   metrics: ServerMetrics;
   maxBodyBytes: number;
+  commits: GroupCommit;
 }
 
 /** ksqlDB's REST endpoints Sluice answers, with ksqlDB's bodies: POST /ksql, GET /info, GET /healthcheck; and GET /metrics. */
@@ -89,7 +91,16 @@ async function ksql(req: IncomingMessage, res: ServerResponse, o: HttpApiOptions
   const session = new Session({ origin: 'rest' });
   applyVariables(session, body['sessionVariables'], 'sessionVariables');
   applyProperties(session, body['streamsProperties'], 'streamsProperties', true);
-  const outcome = o.engine.run(body['ksql'], session);
+  const ksqlText = body['ksql'];
+  const outcome = await new Promise<ReturnType<Engine['run']>>((resolve, reject) => {
+    let result: ReturnType<Engine['run']> | undefined;
+    o.commits.submit(
+      () => {
+        result = o.engine.run(ksqlText, session);
+      },
+      (failure) => (failure === undefined && result ? resolve(result) : reject(failure)),
+    );
+  });
   const entities: Entity[] = outcome.entities;
   const failed = entities.findIndex(isError);
   if (failed >= 0) {

@@ -8,6 +8,7 @@ import type { Logger } from '../runtime/logger.js';
 import type { RuntimeView } from '../runtime/runtime.js';
 import { hasToken } from './auth.js';
 import { genericError, httpStatus } from './errors.js';
+import { GroupCommit } from './group-commit.js';
 import { handleHttp } from './http-api.js';
 import { ServerMetrics } from './metrics.js';
 import { StatusFeed } from './status-feed.js';
@@ -42,6 +43,7 @@ export class SluiceServer {
     const maxBytes = o.maxRequestBytes ?? MiB;
     this.feed = new StatusFeed(o.engine.catalog, o.runtime, o.feed);
     const metrics = new ServerMetrics(this.feed);
+    const commits = new GroupCommit(o.engine.catalog);
     this.http = createServer((req, res) => {
       if (!this.authorised(req)) {
         const body = JSON.stringify(genericError(unauthorised()));
@@ -49,7 +51,7 @@ export class SluiceServer {
         res.end(body);
         return;
       }
-      handleHttp(req, res, { engine: o.engine, runtime: o.runtime, metrics, maxBodyBytes: maxBytes }).catch((err: unknown) => {
+      handleHttp(req, res, { engine: o.engine, runtime: o.runtime, metrics, maxBodyBytes: maxBytes, commits }).catch((err: unknown) => {
         o.logger.error(`http: ${err instanceof Error ? err.message : String(err)}`);
         if (!res.headersSent) res.writeHead(500);
         res.end();
@@ -60,6 +62,7 @@ export class SluiceServer {
     this.wss.on('connection', (ws) => {
       new WsSession(ws, {
         engine: o.engine,
+        commits,
         log: o.runtime?.log,
         feed: this.feed,
         logger: o.logger,

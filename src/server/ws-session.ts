@@ -7,11 +7,14 @@ import { SluiceError, toSluiceError } from '../errors/base.js';
 import type { Log } from '../platform/log.js';
 import type { Logger } from '../runtime/logger.js';
 import { genericError, type GenericError } from './errors.js';
+import type { GroupCommit } from './group-commit.js';
 import { applyProperties, applyVariables, isObject } from './request.js';
 import type { FeedEvent, StatusFeed } from './status-feed.js';
 
 export interface WsSessionOptions {
   engine: Engine;
+  /** Statements of all sockets are committed in groups. */
+  commits: GroupCommit;
   /** The log PRINT reads; without one PRINT ends at once. */
   log: Log | undefined;
   feed: StatusFeed;
@@ -118,7 +121,20 @@ export class WsSession {
     if (this.streams.has(id)) throw new SluiceError('BAD_REQUEST', `a stream with id ${JSON.stringify(id)} is still running`);
     applyVariables(this.session, variables, 'variables');
     applyProperties(this.session, properties, 'properties', false);
-    const entities = this.o.engine.execute(sql, this.session, { stopOnError: true });
+    let entities: Entity[] = [];
+    this.o.commits.submit(
+      () => {
+        entities = this.o.engine.execute(sql, this.session, { stopOnError: true });
+      },
+      (failure) => this.answer(id, failure === undefined ? entities : undefined, failure),
+    );
+  }
+
+  private answer(id: RequestId, entities: Entity[] | undefined, failure: unknown): void {
+    if (!entities) {
+      this.send({ id, error: errorOf(failure) });
+      return;
+    }
     const failed = entities.findIndex(isError);
     if (failed >= 0) {
       this.send({ id, error: { ...entities[failed], entities: entities.slice(0, failed) } });

@@ -1,0 +1,37 @@
+import type { Catalog } from '../catalog/catalog.js';
+
+/**
+ * Group commit for statements from many clients. Every catalog change is a transaction, and each commit waits
+ * for the disk (synchronous=FULL): one client after another, a hundred clients queue behind a hundred fsyncs.
+ * Requests that arrive in the same turn of the event loop are run together inside one outer transaction — each
+ * statement keeps its own savepoint, so a failing one still changes nothing — and answered after the one commit.
+ */
+export class GroupCommit {
+  private jobs: { run: () => void; answer: (committed: unknown) => void }[] = [];
+  private scheduled = false;
+
+  constructor(private readonly catalog: Catalog) {}
+
+  /** Runs `run` in the next group; `answer` is called after the group's commit (with the error if it failed). */
+  submit(run: () => void, answer: (failure: unknown) => void): void {
+    this.jobs.push({ run, answer });
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const jobs = this.jobs;
+    this.jobs = [];
+    let failure: unknown;
+    try {
+      this.catalog.transaction(() => {
+        for (const j of jobs) j.run();
+      });
+    } catch (err) {
+      failure = err;
+    }
+    for (const j of jobs) j.answer(failure);
+  }
+}
