@@ -18,6 +18,7 @@ import { streamPrint } from './print-stream.js';
 import { hostRuntime, stopRuntime, untilSignal } from './runtime-host.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { PrintEntity } from '../engine/results.js';
+import { remoteRun, remoteShell } from './remote-commands.js';
 import { serveCommand, type ServeOptions } from './serve.js';
 import { VERSION } from './version.js';
 
@@ -29,6 +30,9 @@ interface CommonOptions {
   dataDir?: string;
   define: string[];
   output: string;
+  /** run and shell: use a running `sluice serve` instead of this directory. */
+  server?: string;
+  authToken?: string;
 }
 
 function readScript(file: string): string {
@@ -63,6 +67,7 @@ interface RunOptions extends CommonOptions {
 async function runCommand(file: string, opts: RunOptions, streams: Streams): Promise<number> {
   const format = parseOutput(opts.output);
   const text = readScript(file);
+  if (opts.server !== undefined) return remoteRun(file, text, { ...opts, server: opts.server }, streams);
   const session = sessionFor(opts, 'run');
   const dataDir = resolveDataDir(opts.dataDir);
   const catalog = Catalog.open(dataDir, { owner: 'sluice run' });
@@ -149,6 +154,7 @@ function historyFile(): string {
 }
 
 async function shellCommand(opts: ShellOptions, streams: Streams): Promise<number> {
+  if (opts.server !== undefined) return remoteShell({ ...opts, server: opts.server }, streams, readScript);
   const format: OutputFormat = parseOutput(opts.output);
   const session = sessionFor(opts, 'shell');
   const dataDir = resolveDataDir(opts.dataDir);
@@ -182,7 +188,8 @@ async function shellCommand(opts: ShellOptions, streams: Streams): Promise<numbe
       signals.cancel();
       return await runInteractive({ engine, session, format, historyFile: historyFile(), input: process.stdin, output: process.stdout, dataDir, streamer });
     }
-    return await runPiped({ engine, session, printer, input: process.stdin, stdout: streams.stdout, signal: interrupted.signal });
+    const execute = (text: string, file: string | undefined) => engine.execute(text, session, file === undefined ? {} : { file });
+    return await runPiped({ execute, printer, input: process.stdin, stdout: streams.stdout, signal: interrupted.signal });
   } finally {
     signals.cancel();
     await stopRuntime(runtime);
@@ -206,6 +213,8 @@ function program(streams: Streams, exit: { code: number }): Command {
 
   common(cmd.command('run').argument('<file>', 'a .sql script').description('validate a whole script, execute it, then keep its connectors running until Ctrl-C'))
     .option('--until-idle', 'exit once every source found nothing new and every sink committed everything (non-zero if a connector failed)')
+    .option('--server <url>', 'run the script on a running sluice serve (e.g. http://127.0.0.1:8088)')
+    .option('--auth-token <token>', 'bearer token for --server (default: $SLUICE_AUTH_TOKEN)')
     .action(async (file: string, opts: RunOptions) => {
       exit.code = await runCommand(file, opts, streams);
     });
@@ -217,6 +226,8 @@ function program(streams: Streams, exit: { code: number }): Command {
   common(cmd.command('shell').description('interactive SQL shell; reads statements from stdin when it is not a terminal'))
     .option('-f, --file <file>', 'execute the statements of a file, then exit')
     .option('-e, --execute <sql>', 'execute the given statements, then exit')
+    .option('--server <url>', 'talk to a running sluice serve (e.g. http://127.0.0.1:8088)')
+    .option('--auth-token <token>', 'bearer token for --server (default: $SLUICE_AUTH_TOKEN)')
     .action(async (opts: ShellOptions) => {
       exit.code = await shellCommand(opts, streams);
     });

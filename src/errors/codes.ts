@@ -40,6 +40,7 @@ export const ERROR_CODES = {
   CATALOG_ERROR: { errorCode: 50000, summary: 'the catalog could not be read or written' },
   CATALOG_TOO_NEW: { errorCode: 50000, summary: 'the catalog was written by a newer Sluice' },
   INTERNAL_ERROR: { errorCode: 50000, summary: 'a bug in Sluice' },
+  SERVER_UNREACHABLE: { errorCode: 50000, summary: 'the Sluice server named by --server cannot be reached or refused the connection' },
   // CLI usage (never sent over the wire, but still coded).
   USAGE_ERROR: { errorCode: 40000, summary: 'the command line is not valid' },
   FILE_NOT_FOUND: { errorCode: 40000, summary: 'a file named on the command line does not exist' },

@@ -88,9 +88,17 @@ export class WsSession {
     if ('sql' in frame) {
       if (id === undefined) throw new SluiceError('BAD_REQUEST', "a request needs an 'id' (a string or a number) to answer it by");
       if (typeof frame['sql'] !== 'string') throw new SluiceError('BAD_REQUEST', "'sql' must be a string of statements");
-      const unknown = Object.keys(frame).filter((k) => !['id', 'sql', 'variables', 'properties'].includes(k));
-      if (unknown.length > 0) throw new SluiceError('BAD_REQUEST', `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')} (a request has id, sql, variables, properties)`);
-      return this.execute(id, frame['sql'], frame['variables'], frame['properties']);
+      const unknown = Object.keys(frame).filter((k) => !['id', 'sql', 'variables', 'properties', 'script', 'onError'].includes(k));
+      if (unknown.length > 0) {
+        throw new SluiceError('BAD_REQUEST', `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')} (a request has id, sql, variables, properties, onError, script)`);
+      }
+      const onError = frame['onError'] ?? 'stop';
+      if (onError !== 'stop' && onError !== 'continue') throw new SluiceError('BAD_REQUEST', "'onError' is \"stop\" (the default) or \"continue\"");
+      const script = frame['script'];
+      if (script !== undefined && (!isObject(script) || (script['file'] !== undefined && typeof script['file'] !== 'string'))) {
+        throw new SluiceError('BAD_REQUEST', "'script' must be an object, with an optional 'file' name for error locations");
+      }
+      return this.execute(id, frame['sql'], frame['variables'], frame['properties'], script as { file?: string } | undefined, onError === 'continue');
     }
     throw new SluiceError('UNKNOWN_REQUEST', 'a frame is a request {"id", "sql"}, a cancel {"id", "cancel": true} or {"subscribe": "status"}');
   }
@@ -117,26 +125,47 @@ export class WsSession {
     this.send(e);
   }
 
-  private execute(id: RequestId, sql: string, variables: unknown, properties: unknown): void {
+  private execute(id: RequestId, sql: string, variables: unknown, properties: unknown, script: { file?: string } | undefined, goOn: boolean): void {
     if (this.streams.has(id)) throw new SluiceError('BAD_REQUEST', `a stream with id ${JSON.stringify(id)} is still running`);
     applyVariables(this.session, variables, 'variables');
     applyProperties(this.session, properties, 'properties', false);
+    if (script) return this.runScript(id, sql, script.file);
     let entities: Entity[] = [];
     this.o.commits.submit(
       () => {
-        entities = this.o.engine.execute(sql, this.session, { stopOnError: true });
+        entities = this.o.engine.execute(sql, this.session, { stopOnError: !goOn });
       },
-      (failure) => this.answer(id, failure === undefined ? entities : undefined, failure),
+      (failure) => this.answer(id, failure === undefined ? entities : undefined, failure, goOn),
     );
   }
 
-  private answer(id: RequestId, entities: Entity[] | undefined, failure: unknown): void {
+  /**
+   * `sluice run --server`: the whole text validated first and executed only if every statement passed, as `run`
+   * does; the answer holds every entity, errors included, and whether anything was executed.
+   */
+  private runScript(id: RequestId, sql: string, file: string | undefined): void {
+    let outcome: ReturnType<Engine['run']> | undefined;
+    this.o.commits.submit(
+      () => {
+        outcome = this.o.engine.run(sql, this.session, file === undefined ? {} : { file });
+      },
+      (failure) => {
+        if (failure !== undefined || !outcome) return this.send({ id, error: errorOf(failure) });
+        this.send({ id, results: outcome.entities, executed: outcome.executed });
+        const print = outcome.entities.find((e): e is PrintEntity => e['@type'] === 'print_topic');
+        if (print) void this.stream(id, print);
+      },
+    );
+  }
+
+  private answer(id: RequestId, entities: Entity[] | undefined, failure: unknown, goOn: boolean): void {
     if (!entities) {
       this.send({ id, error: errorOf(failure) });
       return;
     }
     const failed = entities.findIndex(isError);
-    if (failed >= 0) {
+    // onError "continue" (the shell's way): every statement ran; errors are among the results.
+    if (failed >= 0 && !goOn) {
       this.send({ id, error: { ...entities[failed], entities: entities.slice(0, failed) } });
       return;
     }

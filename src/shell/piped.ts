@@ -1,14 +1,12 @@
 import readline from 'node:readline';
-import type { Engine } from '../engine/engine.js';
-import { isError } from '../engine/results.js';
-import type { Session } from '../engine/session.js';
+import { isError, type Entity } from '../engine/results.js';
 import type { Printer } from '../cli/printer.js';
 import { parseShellCommand, SHELL_HELP } from './commands.js';
 import { inputState } from './input-buffer.js';
 
 export interface PipedShellOptions {
-  engine: Engine;
-  session: Session;
+  /** Runs statements (locally or on a server) and gives their results. */
+  execute: (text: string, file: string | undefined) => Entity[] | Promise<Entity[]>;
   printer: Printer;
   input: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream;
@@ -34,7 +32,7 @@ export async function runPiped(opts: PipedShellOptions): Promise<number> {
     // Pad with newlines so positions in errors are lines of the whole input, not of this chunk.
     const text = '\n'.repeat(bufferStartLine - 1) + buffer;
     buffer = '';
-    const entities = opts.engine.execute(text, opts.session, opts.label === undefined ? {} : { file: opts.label });
+    const entities = await opts.execute(text, opts.label);
     if (entities.some(isError)) failed = true;
     await opts.printer.emit(entities, opts.signal ? { signal: opts.signal } : {});
   };

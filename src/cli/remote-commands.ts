@@ -1,0 +1,88 @@
+import { isError } from '../engine/results.js';
+import { UsageError } from '../errors/base.js';
+import { runPiped } from '../shell/piped.js';
+import { definesToVariables, parseOutput, type OutputFormat } from './options.js';
+import { Printer, type Streams } from './printer.js';
+import { RemoteSession } from './remote.js';
+import { untilSignal } from './runtime-host.js';
+
+export interface RemoteOptions {
+  server: string;
+  authToken?: string;
+  define: string[];
+  output: string;
+}
+
+function token(opts: RemoteOptions): string | undefined {
+  return opts.authToken ?? (process.env['SLUICE_AUTH_TOKEN'] || undefined);
+}
+
+function variables(opts: RemoteOptions): Record<string, string> {
+  return Object.fromEntries(definesToVariables(opts.define).list().map((v) => [v.name, v.value]));
+}
+
+function printerFor(remote: RemoteSession, format: OutputFormat, streams: Streams): Printer {
+  return new Printer(format, streams, (p, signal) => remote.streamPrint(p, (line) => streams.stdout.write(`${line}\n`), format, signal));
+}
+
+/**
+ * `sluice run FILE --server URL`: the script goes to the server whole, validated there first and executed only if
+ * every statement passes, as `run` does locally; the results print as locally. The connectors run on the server,
+ * so this returns once the script (and any PRINT) is done.
+ */
+export async function remoteRun(file: string, text: string, opts: RemoteOptions & { untilIdle?: boolean }, streams: Streams): Promise<number> {
+  if (opts.untilIdle) throw new UsageError('USAGE_ERROR', '--until-idle waits for connectors in this process; with --server they run on the server');
+  const format = parseOutput(opts.output);
+  const remote = await RemoteSession.connect(opts.server, token(opts));
+  const signals = untilSignal();
+  const interrupted = new AbortController();
+  void signals.promise.then(() => interrupted.abort());
+  try {
+    const printer = printerFor(remote, format, streams);
+    const outcome = await remote.execute(text, { script: { file }, variables: variables(opts) });
+    if (!outcome.executed) {
+      const errors = outcome.entities.filter(isError);
+      printer.print(errors, { file });
+      streams.stderr.write(`${file}: ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was executed\n`);
+      return 1;
+    }
+    await printer.emit(outcome.entities, { file, signal: interrupted.signal });
+    return outcome.entities.some(isError) ? 1 : 0;
+  } finally {
+    signals.cancel();
+    remote.close();
+  }
+}
+
+/** `sluice shell --server URL` with -f / -e, or statements piped on stdin: each runs on the server, printed as locally. */
+export async function remoteShell(opts: RemoteOptions & { file?: string; execute?: string }, streams: Streams, readScript: (file: string) => string): Promise<number> {
+  const format = parseOutput(opts.output);
+  const remote = await RemoteSession.connect(opts.server, token(opts));
+  const signals = untilSignal();
+  const interrupted = new AbortController();
+  void signals.promise.then(() => interrupted.abort());
+  try {
+    const printer = printerFor(remote, format, streams);
+    const vars = variables(opts);
+    let first = true;
+    const run = async (text: string, file?: string) => {
+      const { entities } = await remote.execute(text, { continueOnError: true, ...(first ? { variables: vars } : {}) });
+      first = false;
+      await printer.emit(entities, file === undefined ? { signal: interrupted.signal } : { file, signal: interrupted.signal });
+      return entities.some(isError);
+    };
+    if (opts.file !== undefined || opts.execute !== undefined) {
+      let failed = false;
+      if (opts.file !== undefined) failed = (await run(readScript(opts.file), opts.file)) || failed;
+      if (opts.execute !== undefined) failed = (await run(opts.execute)) || failed;
+      return failed ? 1 : 0;
+    }
+    if (process.stdin.isTTY && process.stdout.isTTY) {
+      throw new UsageError('USAGE_ERROR', 'the interactive shell does not work with --server yet: pipe statements in, or use -e / -f');
+    }
+    return await runPiped({ execute: async (text) => (await remote.execute(text, { continueOnError: true, ...(first ? { variables: vars } : {}) }).then((r) => ((first = false), r.entities))), printer, input: process.stdin, stdout: streams.stdout, signal: interrupted.signal });
+  } finally {
+    signals.cancel();
+    remote.close();
+  }
+}

@@ -1,0 +1,136 @@
+import { WebSocket } from 'ws';
+import type { Entity, PrintEntity, StatementErrorEntity } from '../engine/results.js';
+import { SluiceError, UsageError } from '../errors/base.js';
+import type { LogRecord } from '../platform/log.js';
+import type { OutputFormat } from './options.js';
+import { printLine } from './print-stream.js';
+
+type Frame = Record<string, unknown>;
+
+/** ws://host:port/ws from what a user types: http(s)://…, ws(s)://…, or host:port. */
+export function webSocketUrl(server: string): string {
+  let url: URL;
+  try {
+    url = new URL(/^[a-z]+:\/\//i.test(server) ? server : `ws://${server}`);
+  } catch {
+    throw new UsageError('USAGE_ERROR', `--server must be a URL such as http://127.0.0.1:8088, got '${server}'`);
+  }
+  if (url.protocol === 'http:') url.protocol = 'ws:';
+  else if (url.protocol === 'https:') url.protocol = 'wss:';
+  else if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new UsageError('USAGE_ERROR', `--server must be an http(s) or ws(s) URL, got '${server}'`);
+  if (url.pathname === '/' || url.pathname === '') url.pathname = '/ws';
+  return url.toString();
+}
+
+/**
+ * The shell's and run's side of `sluice serve`'s WebSocket: statements go to the server, the entities that come
+ * back are printed by the same printer as in embedded mode, and PRINT rows are read from the socket.
+ */
+export class RemoteSession {
+  private next = 0;
+  private readonly answers = new Map<number, (f: Frame) => void>();
+  private readonly rows = new Map<number, (f: Frame) => void>();
+  private readonly early = new Map<number, Frame[]>();
+  /** Which request each PRINT entity came from, so its rows can be found. */
+  private readonly printIds = new WeakMap<PrintEntity, number>();
+  private closedWith: string | undefined;
+
+  private constructor(private readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      let f: Frame;
+      try {
+        f = JSON.parse(data.toString()) as Frame;
+      } catch {
+        return;
+      }
+      const id = f['id'] as number;
+      if ('row' in f || 'done' in f) {
+        const handler = this.rows.get(id);
+        if (handler) handler(f);
+        // Rows can arrive before the PRINT's results are printed and its stream is read: kept until then.
+        else this.early.set(id, [...(this.early.get(id) ?? []), f]);
+      } else this.answers.get(id)?.(f);
+    });
+    ws.on('close', (code, reason) => {
+      this.closedWith = `the server closed the connection (${code}${reason.length ? ` ${reason.toString()}` : ''})`;
+      const lost: Frame = { error: { '@type': 'generic_error', error_code: 50000, code: 'SERVER_UNREACHABLE', message: this.closedWith } };
+      for (const f of [...this.answers.values(), ...this.rows.values()]) f({ ...lost, done: true });
+    });
+  }
+
+  static connect(server: string, token: string | undefined): Promise<RemoteSession> {
+    const url = webSocketUrl(server);
+    const ws = new WebSocket(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => resolve(new RemoteSession(ws)));
+      ws.once('unexpected-response', (_req, res) => {
+        ws.terminate();
+        const why = res.statusCode === 401 ? 'it needs a token (--auth-token or $SLUICE_AUTH_TOKEN), or the one given is wrong' : `it answered HTTP ${res.statusCode}`;
+        reject(new SluiceError('SERVER_UNREACHABLE', `cannot use the Sluice server at ${url}: ${why}`));
+      });
+      ws.once('error', (err) => reject(new SluiceError('SERVER_UNREACHABLE', `cannot reach the Sluice server at ${url}: ${err.message}`)));
+    });
+  }
+
+  /**
+   * Runs statements on the server. As a script (`run`): all validated first, executed only if all pass. With
+   * continueOnError (the shell): each in turn, errors among the results. Otherwise in order until one fails; its
+   * error comes last among the entities.
+   */
+  async execute(sql: string, opts: { script?: { file?: string }; variables?: Record<string, string>; continueOnError?: boolean } = {}): Promise<{ entities: Entity[]; executed: boolean }> {
+    const id = this.next++;
+    const answer = await new Promise<Frame>((resolve) => {
+      if (this.closedWith) return resolve({ error: { '@type': 'generic_error', error_code: 50000, code: 'SERVER_UNREACHABLE', message: this.closedWith } });
+      this.answers.set(id, resolve);
+      const request: Frame = { id, sql };
+      if (opts.script) request['script'] = opts.script;
+      if (opts.continueOnError) request['onError'] = 'continue';
+      if (opts.variables && Object.keys(opts.variables).length > 0) request['variables'] = opts.variables;
+      this.ws.send(JSON.stringify(request));
+    });
+    this.answers.delete(id);
+    if ('error' in answer) {
+      const error = answer['error'] as StatementErrorEntity & { entities?: Entity[] };
+      if (error['@type'] !== 'statement_error') throw new SluiceError('SERVER_UNREACHABLE', String((error as { message?: unknown }).message));
+      const { entities = [], ...rest } = error;
+      this.remember(id, entities);
+      return { entities: [...entities, rest as StatementErrorEntity], executed: true };
+    }
+    const entities = (answer['results'] as Entity[] | undefined) ?? [];
+    this.remember(id, entities);
+    return { entities, executed: answer['executed'] !== false };
+  }
+
+  /** The rows of a PRINT that came back from `execute`, written as embedded mode writes them, until done or the signal (which cancels it on the server). */
+  streamPrint(p: PrintEntity, write: (line: string) => void, format: OutputFormat, signal: AbortSignal): Promise<void> {
+    const id = this.printIds.get(p);
+    if (id === undefined) return Promise.resolve();
+    if (format === 'table') write('Key format: JSON\nValue format: JSON');
+    return new Promise<void>((resolve) => {
+      const cancel = () => this.ws.send(JSON.stringify({ id, cancel: true }));
+      signal.addEventListener('abort', cancel, { once: true });
+      const handle = (f: Frame) => {
+        if ('row' in f) {
+          const row = f['row'] as LogRecord & Record<string, unknown>;
+          write(format === 'json' ? JSON.stringify(row) : printLine(row));
+          return;
+        }
+        this.rows.delete(id);
+        signal.removeEventListener('abort', cancel);
+        resolve();
+      };
+      this.rows.set(id, handle);
+      const waiting = this.early.get(id) ?? [];
+      this.early.delete(id);
+      for (const f of waiting) handle(f);
+    });
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+
+  private remember(id: number, entities: readonly Entity[]): void {
+    for (const e of entities) if (e['@type'] === 'print_topic') this.printIds.set(e, id);
+  }
+}
