@@ -279,4 +279,34 @@ if (!hasTmux && process.env['CI']) {
     tmux.keys(B, 'Enter');
     await tmux.waitFor(B, /Exiting Sluice\.\n\[exit status 0\]/, 'the goodbye and exit status 0');
   });
+
+  it('works the same against a server (--server): statements, completion of its connectors, PRINT and Ctrl-C', async () => {
+    const S = 'srv';
+    const C = 'remote';
+    fs.writeFileSync(path.join(dir, 'feed.txt'), 'one\ntwo\n');
+    tmux.start(S, dir, `'${process.execPath}' '${BIN}' serve --data-dir '${path.join(dir, 'served')}' --port 0 --auth-token pty-token`);
+    const served = await tmux.waitFor(S, /serving http:\/\/127\.0\.0\.1:\d+/, 'the server to listen');
+    const url = /http:\/\/127\.0\.0\.1:\d+/.exec(served)![0];
+    tmux.start(C, dir, `env SLUICE_HISTORY_FILE='${historyFile}' SLUICE_AUTH_TOKEN=pty-token '${process.execPath}' '${BIN}' shell --server ${url}; echo "[exit status $?]"`);
+    const banner = await tmux.waitFor(C, PROMPT_LINE);
+    expect(banner).toContain(`Server: ${url}`);
+    tmux.type(C, "CREATE SOURCE CONNECTOR remote_feed WITH ('connector.class' = 'FileStreamSource', 'file' = 'feed.txt', 'topic' = 'feed');");
+    tmux.keys(C, 'Enter');
+    await tmux.waitFor(C, /Created connector REMOTE_FEED/);
+    await freshScreen(C);
+    await typeAndEcho('DESCRIBE CONNECTOR remote_f', C);
+    tmux.keys(C, 'Tab');
+    await tmux.waitFor(C, /DESCRIBE CONNECTOR REMOTE_FEED $/m, 'the connector name completed from the server');
+    tmux.keys(C, 'C-c');
+    await freshScreen(C);
+    tmux.type(C, 'PRINT feed FROM BEGINNING;');
+    tmux.keys(C, 'Enter');
+    await tmux.waitFor(C, /value: two, partition: 0/);
+    tmux.keys(C, 'C-c');
+    await tmux.waitFor(C, /value: two, partition: 0\n(.*\n)*sluice>\s*$/, 'the prompt back after Ctrl-C');
+    tmux.type(C, 'exit');
+    tmux.keys(C, 'Enter');
+    await tmux.waitFor(C, /Exiting Sluice\.\n\[exit status 0\]/, 'the goodbye and exit status 0');
+    tmux.keys(S, 'C-c');
+  });
 });

@@ -10,7 +10,7 @@ import { SluiceError, toSluiceError, UsageError } from '../errors/base.js';
 import { fileReason, isMissing } from '../errors/file-reason.js';
 import { renderErrorLine } from '../render/error.js';
 import { parseScript } from '../sql/parse.js';
-import { runInteractive } from '../shell/interactive.js';
+import { completionContext, runInteractive } from '../shell/interactive.js';
 import { runPiped } from '../shell/piped.js';
 import { collectDefine, definesToVariables, parseOutput, resolveDataDir, type OutputFormat } from './options.js';
 import { Printer, type PrintStreamer, type Streams } from './printer.js';
@@ -154,7 +154,7 @@ function historyFile(): string {
 }
 
 async function shellCommand(opts: ShellOptions, streams: Streams): Promise<number> {
-  if (opts.server !== undefined) return remoteShell({ ...opts, server: opts.server }, streams, readScript);
+  if (opts.server !== undefined) return remoteShell({ ...opts, server: opts.server, historyFile: historyFile() }, streams, readScript);
   const format: OutputFormat = parseOutput(opts.output);
   const session = sessionFor(opts, 'shell');
   const dataDir = resolveDataDir(opts.dataDir);
@@ -186,7 +186,16 @@ async function shellCommand(opts: ShellOptions, streams: Streams): Promise<numbe
     if (process.stdin.isTTY && process.stdout.isTTY) {
       // At a terminal readline owns Ctrl-C (clear the line / stop a PRINT), so no process-level handler.
       signals.cancel();
-      return await runInteractive({ engine, session, format, historyFile: historyFile(), input: process.stdin, output: process.stdout, dataDir, streamer });
+      return await runInteractive({
+        execute: (text) => engine.execute(text, session),
+        completion: completionContext(engine),
+        format,
+        historyFile: historyFile(),
+        input: process.stdin,
+        output: process.stdout,
+        where: `Data directory: ${dataDir}`,
+        streamer,
+      });
     }
     const execute = (text: string, file: string | undefined) => engine.execute(text, session, file === undefined ? {} : { file });
     return await runPiped({ execute, printer, input: process.stdin, stdout: streams.stdout, signal: interrupted.signal });

@@ -1,5 +1,8 @@
+import { Catalog } from '../catalog/catalog.js';
+import { Engine } from '../engine/engine.js';
 import { isError } from '../engine/results.js';
 import { UsageError } from '../errors/base.js';
+import { completionContext, runInteractive } from '../shell/interactive.js';
 import { runPiped } from '../shell/piped.js';
 import { definesToVariables, parseOutput, type OutputFormat } from './options.js';
 import { Printer, type Streams } from './printer.js';
@@ -54,8 +57,11 @@ export async function remoteRun(file: string, text: string, opts: RemoteOptions 
   }
 }
 
-/** `sluice shell --server URL` with -f / -e, or statements piped on stdin: each runs on the server, printed as locally. */
-export async function remoteShell(opts: RemoteOptions & { file?: string; execute?: string }, streams: Streams, readScript: (file: string) => string): Promise<number> {
+/**
+ * `sluice shell --server URL`: at a terminal the interactive shell, otherwise -f / -e or statements piped on
+ * stdin; statements run on the server and print as locally.
+ */
+export async function remoteShell(opts: RemoteOptions & { file?: string; execute?: string; historyFile: string }, streams: Streams, readScript: (file: string) => string): Promise<number> {
   const format = parseOutput(opts.output);
   const remote = await RemoteSession.connect(opts.server, token(opts));
   const signals = untilSignal();
@@ -78,7 +84,36 @@ export async function remoteShell(opts: RemoteOptions & { file?: string; execute
       return failed ? 1 : 0;
     }
     if (process.stdin.isTTY && process.stdout.isTTY) {
-      throw new UsageError('USAGE_ERROR', 'the interactive shell does not work with --server yet: pipe statements in, or use -e / -f');
+      // At a terminal readline owns Ctrl-C (clear the line / stop a PRINT), so no process-level handler.
+      signals.cancel();
+      // Completion of connector names from the server's list, refreshed after each statement.
+      let connectors: { name: string; className: string }[] = [];
+      const refresh = async () => {
+        const { entities } = await remote.execute('SHOW CONNECTORS;');
+        const list = entities.find((e) => e['@type'] === 'connector_list') as { connectors?: { name: string; className?: string }[] } | undefined;
+        connectors = (list?.connectors ?? []).map((c) => ({ name: c.name, className: c.className ?? '' }));
+      };
+      await refresh().catch(() => undefined);
+      const local = completionContext(new Engine({ catalog: Catalog.inMemory() }));
+      return await runInteractive({
+        execute: async (text) => {
+          const { entities } = await remote.execute(text, { continueOnError: true, ...(first ? { variables: vars } : {}) });
+          first = false;
+          await refresh().catch(() => undefined);
+          return entities;
+        },
+        completion: {
+          ...local,
+          connectorNames: () => connectors.map((c) => c.name),
+          classOfConnector: (name) => connectors.find((c) => c.name.toLowerCase() === name.toLowerCase())?.className,
+        },
+        format,
+        historyFile: opts.historyFile,
+        input: process.stdin,
+        output: process.stdout,
+        where: `Server: ${opts.server}`,
+        streamer: (p, signal) => remote.streamPrint(p, (line) => process.stdout.write(`${line}\n`), format, signal),
+      });
     }
     return await runPiped({ execute: async (text) => (await remote.execute(text, { continueOnError: true, ...(first ? { variables: vars } : {}) }).then((r) => ((first = false), r.entities))), printer, input: process.stdin, stdout: streams.stdout, signal: interrupted.signal });
   } finally {

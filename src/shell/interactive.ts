@@ -4,8 +4,8 @@ import { Printer, type PrintStreamer } from '../cli/printer.js';
 import { VERSION } from '../cli/version.js';
 import { allFieldsFor } from '../connectors/framework.js';
 import type { Engine } from '../engine/engine.js';
+import type { Entity } from '../engine/results.js';
 import { renderEntity } from '../render/entity.js';
-import type { Session } from '../engine/session.js';
 import { parseShellCommand, SHELL_HELP, type ShellCommand } from './commands.js';
 import { complete, type CompletionContext } from './completer.js';
 import { DEFAULT_HISTORY_SIZE, historyEntry, ShellHistory } from './history.js';
@@ -14,13 +14,15 @@ import { inputState } from './input-buffer.js';
 export interface InteractiveShellOptions {
   /** Streams PRINT results; without it PRINT prints nothing beyond its header. */
   streamer?: PrintStreamer;
-  engine: Engine;
-  session: Session;
+  /** Runs complete statements (here, or on a server) and gives their results. */
+  execute: (text: string) => Entity[] | Promise<Entity[]>;
+  completion: CompletionContext;
   format: OutputFormat;
   historyFile: string;
   input: NodeJS.ReadStream;
   output: NodeJS.WriteStream;
-  dataDir: string;
+  /** The banner's second line: where statements go ('Data directory: …' or 'Server: …'). */
+  where: string;
   /** Where errors go; stderr unless a test wants them elsewhere. At a terminal both end up on screen. */
   errorOutput?: NodeJS.WritableStream;
 }
@@ -42,8 +44,8 @@ export function completionContext(engine: Engine): CompletionContext {
   };
 }
 
-function banner(dataDir: string): string {
-  return [`Sluice ${VERSION}, SQL-driven connector manager`, `Data directory: ${dataDir}`, `Type 'help' for help, 'exit' (or Ctrl-D) to leave.`, '', ''].join('\n');
+function banner(where: string): string {
+  return [`Sluice ${VERSION}, SQL-driven connector manager`, where, `Type 'help' for help, 'exit' (or Ctrl-D) to leave.`, '', ''].join('\n');
 }
 
 /**
@@ -52,7 +54,7 @@ function banner(dataDir: string): string {
  * Always returns 0: errors are shown, not turned into an exit status, as in psql and ksqlDB's CLI.
  */
 export async function runInteractive(opts: InteractiveShellOptions): Promise<number> {
-  const { engine, session, output } = opts;
+  const { output } = opts;
   const errorOutput = opts.errorOutput ?? process.stderr;
   let format = opts.format;
   const history = new ShellHistory(opts.historyFile, { onWarning: (m) => errorOutput.write(`sluice: ${m}\n`) });
@@ -67,7 +69,7 @@ export async function runInteractive(opts: InteractiveShellOptions): Promise<num
   let buffer = '';
   // Ctrl-D leaves the cursor after the prompt; `exit` has already moved to a new line.
   let exitedByCommand = false;
-  const ctx = completionContext(engine);
+  const ctx = opts.completion;
   const rl = readline.createInterface({
     input: opts.input,
     output,
@@ -99,34 +101,34 @@ export async function runInteractive(opts: InteractiveShellOptions): Promise<num
     if (history.add(historyEntry(text))) syncRecall();
   };
 
+  // While statements run (on a server they take a round trip) or a PRINT streams, lines typed ahead wait their
+  // turn; readline keeps reading (not paused) so that Ctrl-C, a keypress in raw mode, can stop a PRINT.
+  let busy: AbortController | undefined;
+  const typedAhead: string[] = [];
   const execute = (text: string) => {
     remember(text);
-    let entities;
-    try {
-      entities = engine.execute(text, session);
-    } catch (err) {
-      // The engine reports statement failures as entities; anything thrown is a bug, which must not end the session.
-      errorOutput.write(`sluice: internal error: ${(err as Error).message}\n`);
-      return;
-    }
-    // A blank line before results, as ksqlDB's CLI does, so output stands apart from the input above it.
-    // (Not for statements that print nothing in table mode, such as DEFINE.)
-    if (format === 'table' && entities.some((e) => renderEntity(e) !== '')) output.write('\n');
-    const printer = new Printer(format, { stdout: output, stderr: errorOutput }, opts.streamer);
-    if (!entities.some((e) => e['@type'] === 'print_topic')) {
-      printer.print(entities);
-      return;
-    }
-    // PRINT streams until its LIMIT or Ctrl-C; the prompt comes back when it ends.
-    printing = new AbortController();
-    rl.pause();
-    void printer.emit(entities, { signal: printing.signal }).finally(() => {
-      printing = undefined;
-      rl.resume();
-      prompt();
-    });
+    busy = new AbortController();
+    const signal = busy.signal;
+    void (async () => {
+      try {
+        const entities = await opts.execute(text);
+        // A blank line before results, as ksqlDB's CLI does, so output stands apart from the input above it.
+        // (Not for statements that print nothing in table mode, such as DEFINE.)
+        if (format === 'table' && entities.some((e) => renderEntity(e) !== '')) output.write('\n');
+        const printer = new Printer(format, { stdout: output, stderr: errorOutput }, opts.streamer);
+        // PRINT streams until its LIMIT or Ctrl-C; the prompt comes back when it ends.
+        await printer.emit(entities, { signal });
+      } catch (err) {
+        // Statement failures come back as entities; anything thrown must not end the session.
+        errorOutput.write(`sluice: ${(err as Error).message}\n`);
+      } finally {
+        busy = undefined;
+        // Each line typed ahead prompts for itself (or starts the next statement).
+        if (typedAhead.length === 0) prompt();
+        while (!busy && typedAhead.length > 0) onLine(typedAhead.shift()!);
+      }
+    })();
   };
-  let printing: AbortController | undefined;
 
   const runCommand = (cmd: ShellCommand, line: string) => {
     if (cmd.name !== 'exit') remember(line);
@@ -161,7 +163,7 @@ export async function runInteractive(opts: InteractiveShellOptions): Promise<num
     prompt();
   };
 
-  rl.on('line', (line) => {
+  const onLine = (line: string) => {
     if (buffer === '') {
       const cmd = parseShellCommand(line);
       if (cmd) {
@@ -176,13 +178,17 @@ export async function runInteractive(opts: InteractiveShellOptions): Promise<num
       buffer = '';
       if (state === 'complete') execute(text);
     }
-    if (!printing) prompt();
+    if (!busy) prompt();
+  };
+  rl.on('line', (line) => {
+    if (busy) typedAhead.push(line);
+    else onLine(line);
   });
 
   // Ctrl-C abandons the input so far (every line of it) and starts afresh, as in psql; it never exits.
   rl.on('SIGINT', () => {
-    if (printing) {
-      printing.abort();
+    if (busy) {
+      busy.abort();
       return;
     }
     buffer = '';
@@ -199,7 +205,7 @@ export async function runInteractive(opts: InteractiveShellOptions): Promise<num
       resolve();
     });
   });
-  output.write(banner(opts.dataDir));
+  output.write(banner(opts.where));
   prompt();
   await closed;
   return 0;
