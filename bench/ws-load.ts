@@ -2,10 +2,10 @@
 // the raw limit: the same number of clients doing bare WebSocket round trips against an echo server (ws).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { WebSocket, WebSocketServer } from 'ws';
+import { createRequire } from 'node:module';
+import { WebSocket } from 'ws';
 
 type Kind = 'CREATE' | 'DESCRIBE' | 'ALTER' | 'DROP' | 'echo';
 
@@ -60,23 +60,33 @@ function summary(latencies: Map<Kind, number[]>, seconds: number): { lines: stri
   return { lines, p99 };
 }
 
-/** The raw limit: the same clients doing bare round trips of a DESCRIBE-sized frame against a ws echo server in another process's place. */
-async function rawEcho(clients: number, rounds: number): Promise<Map<Kind, number[]>> {
-  const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-  server.on('connection', (ws) => ws.on('message', (m) => ws.send(m.toString())));
-  await new Promise((r) => server.once('listening', r));
-  const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const all = await Promise.all(Array.from({ length: clients }, () => Client.open(url)));
-  const latencies: number[] = [];
-  const payload = 'x'.repeat(1500);
-  await Promise.all(
-    all.map(async (c) => {
-      for (let i = 0; i < rounds; i++) latencies.push((await c.ask({ sql: payload })).ms);
-    }),
-  );
-  for (const c of all) c.close();
-  await new Promise((r) => server.close(r));
-  return new Map([['echo', latencies]]);
+/**
+ * The raw limit: the same clients doing bare round trips of a DESCRIBE-sized frame against a ws echo server in a
+ * process of its own, as sluice serve is.
+ */
+async function rawEcho(clients: number, rounds: number, gapMs: number): Promise<Map<Kind, number[]>> {
+  const wsModule = createRequire(import.meta.url).resolve('ws');
+  const code = `const { WebSocketServer } = require(${JSON.stringify(wsModule)}); const s = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    s.on('listening', () => console.log(s.address().port)); s.on('connection', (ws) => ws.on('message', (m) => ws.send(m.toString())));`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise<number>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
+    const all = await Promise.all(Array.from({ length: clients }, () => Client.open(`ws://127.0.0.1:${port}`)));
+    const latencies: number[] = [];
+    const payload = 'x'.repeat(1500);
+    await Promise.all(
+      all.map(async (c) => {
+        for (let i = 0; i < rounds; i++) {
+          if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs * (0.5 + Math.random())));
+          latencies.push((await c.ask({ sql: payload })).ms);
+        }
+      }),
+    );
+    for (const c of all) c.close();
+    return new Map([['echo', latencies]]);
+  } finally {
+    child.kill();
+  }
 }
 
 async function startServe(bin: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
@@ -154,14 +164,14 @@ export async function benchServerLoad(bin: string, clients: number, rounds: numb
   const work = mkdtempSync(path.join(os.tmpdir(), 'sluice-load-'));
   const { child, url } = await startServe(bin, path.join(work, 'data'));
   try {
-    const raw = summary(await rawEcho(clients, rounds * 4), 1);
-    const rawLine = `raw ws echo round trip, same clients: ${raw.lines[0]!.replace(/^echo\s+n=\s*\d+\s+/, '')}`;
+    const gapMs = 400;
+    const raw = summary(await rawEcho(clients, rounds * 4, gapMs), 1);
+    const rawLine = `raw ws echo round trip (another process, same clients and pace): ${raw.lines[0]!.replace(/^echo\s+n=\s*\d+\s+/, '')}`;
     const saturated = await workload(url, work, clients, rounds, 0, 'sat');
     console.log(`\n(c) sluice serve, ${clients} WebSocket clients x ${rounds} rounds of CREATE / DESCRIBE / ALTER / DROP`);
     console.log('  as fast as each client gets answers (saturation):');
     for (const line of saturated.lines) console.log(`    ${line}`);
     console.log(`    ${saturated.check}`);
-    const gapMs = 400;
     const steady = await workload(url, work, clients, rounds, gapMs, 'steady');
     console.log(`  steady load, each client ~${gapMs} ms between statements (${Math.round((clients * 1000) / gapMs)} statements/s offered):`);
     for (const line of steady.lines) console.log(`    ${line}`);

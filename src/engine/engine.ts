@@ -28,6 +28,12 @@ const CHANGES_CONNECTORS: ReadonlySet<StatementKind> = new Set<StatementKind>([
   'RestartConnector',
 ]);
 
+/** Statements that change the catalog or connectors: their history entry is written with them, always. */
+const WRITES: ReadonlySet<string> = new Set<string>([...CHANGES_CONNECTORS, 'ResetConnectorOffsets']);
+
+/** First words of statements that neither write the catalog nor change connectors. */
+const READ_ONLY_FIRST_WORDS: ReadonlySet<string> = new Set(['DESCRIBE', 'SHOW', 'LIST', 'PRINT', 'DEFINE', 'UNDEFINE', 'SET', 'UNSET']);
+
 /** Deeper than this, RUN SCRIPT is almost certainly a mistake (and would exhaust the stack before long). */
 const MAX_SCRIPT_DEPTH = 16;
 
@@ -56,6 +62,7 @@ export class Engine {
 
   /** The runtime this engine's statements drive, if the process runs one. */
   runtime: RuntimeView | undefined;
+  private deferredHistory: Parameters<Catalog['recordStatement']>[0][] | undefined;
 
   constructor(opts: { catalog: Catalog; registry?: ConnectorRegistry; runtime?: RuntimeView }) {
     this.runtime = opts.runtime;
@@ -81,6 +88,15 @@ export class Engine {
       if (opts.stopOnError && entities.some(isError)) break;
     }
     return out;
+  }
+
+  /**
+   * True when every statement of the text parses and only reads (DESCRIBE, SHOW, LIST, PRINT) or changes the
+   * session (DEFINE, SET…): the server answers those at once instead of with the next group commit.
+   */
+  readOnly(text: string): boolean {
+    const items = parseScript(text);
+    return items.length > 0 && items.every((item) => item.ok && READ_ONLY_FIRST_WORDS.has((item.statement.tokens[0]?.image ?? '').toUpperCase()));
   }
 
   /** Run every statement against a throw-away copy of the catalog and session; nothing real changes. */
@@ -193,10 +209,36 @@ export class Engine {
   }
 
   private record(ctx: ExecContext, kind: string, text: string, ok: boolean, errorCode?: string): void {
+    const entry = { kind, text: this.redactor.redact(text), ok, source: ctx.file ? `${ctx.session.origin}:${ctx.file}` : ctx.session.origin, ...(errorCode ? { errorCode } : {}) };
+    if (this.deferredHistory && !WRITES.has(kind) && !ctx.sandbox) {
+      this.deferredHistory.push(entry);
+      return;
+    }
     try {
-      ctx.catalog.recordStatement({ kind, text: this.redactor.redact(text), ok, source: ctx.file ? `${ctx.session.origin}:${ctx.file}` : ctx.session.origin, ...(errorCode ? { errorCode } : {}) });
+      ctx.catalog.recordStatement(entry);
     } catch {
       // History is a convenience; failing to write it must not turn a good statement into a failed one.
+    }
+  }
+
+  /**
+   * The server answers reads without waiting for a commit: from then on their history entries (not those of
+   * statements that change anything) wait here until flushHistory writes them, with the next group commit.
+   */
+  deferReadHistory(): void {
+    this.deferredHistory ??= [];
+  }
+
+  /** Writes the history entries deferReadHistory kept back, in order, in the current (or a new) transaction. */
+  flushHistory(): void {
+    const entries = this.deferredHistory?.splice(0) ?? [];
+    if (entries.length === 0) return;
+    try {
+      this.catalog.transaction(() => {
+        for (const e of entries) this.catalog.recordStatement(e);
+      });
+    } catch {
+      // As in record: history never fails a statement.
     }
   }
 }

@@ -10,7 +10,11 @@ export class GroupCommit {
   private jobs: { run: () => void; answer: (committed: unknown) => void }[] = [];
   private scheduled = false;
 
-  constructor(private readonly catalog: Catalog) {}
+  constructor(
+    private readonly catalog: Catalog,
+    /** Runs inside each group's transaction first (the history entries of reads answered since the last group). */
+    private readonly before: () => void = () => undefined,
+  ) {}
 
   /** Runs `run` in the next group; `answer` is called after the group's commit (with the error if it failed). */
   submit(run: () => void, answer: (failure: unknown) => void): void {
@@ -27,6 +31,7 @@ export class GroupCommit {
     let failure: unknown;
     try {
       this.catalog.transaction(() => {
+        this.before();
         for (const j of jobs) j.run();
       });
     } catch (err) {

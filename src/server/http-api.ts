@@ -92,7 +92,8 @@ async function ksql(req: IncomingMessage, res: ServerResponse, o: HttpApiOptions
   applyVariables(session, body['sessionVariables'], 'sessionVariables');
   applyProperties(session, body['streamsProperties'], 'streamsProperties', true);
   const ksqlText = body['ksql'];
-  const outcome = await new Promise<ReturnType<Engine['run']>>((resolve, reject) => {
+  // Reads need no commit: answered at once.
+  const outcome = o.engine.readOnly(ksqlText) ? o.engine.run(ksqlText, session) : await new Promise<ReturnType<Engine['run']>>((resolve, reject) => {
     let result: ReturnType<Engine['run']> | undefined;
     o.commits.submit(
       () => {

@@ -232,6 +232,17 @@ describe('WebSocket /ws', () => {
     expect(metrics).toMatchObject({ connectors: expect.arrayContaining([expect.objectContaining({ name: 'BROKEN', type: 'source' })]) });
   });
 
+  it('answers reads at once and still records them in the statement history, in order', async () => {
+    const r = await server();
+    const c = await client(r.wsUrl);
+    await c.request('r1', 'SHOW CONNECTORS;');
+    await c.request('w1', source('hist', path.join(r.dir, 'h.txt')));
+    await c.request('r2', 'DESCRIBE CONNECTOR hist;');
+    // The next write's commit writes the reads held back before it.
+    await c.request('w2', 'PAUSE CONNECTOR hist;');
+    expect(r.engine.catalog.listStatements().map((s) => s.kind).reverse()).toEqual(['ListConnectors', 'CreateConnector', 'DescribeConnector', 'PauseConnector']);
+  });
+
   it('masks secrets in every frame', async () => {
     const r = await server();
     const c = await client(r.wsUrl);

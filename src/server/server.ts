@@ -38,12 +38,17 @@ export class SluiceServer {
   private readonly http: Server;
   private readonly wss: WebSocketServer;
   private readonly feed: StatusFeed;
+  private readonly historyTimer: NodeJS.Timeout;
 
   constructor(private readonly o: ServerOptions) {
     const maxBytes = o.maxRequestBytes ?? MiB;
     this.feed = new StatusFeed(o.engine.catalog, o.runtime, o.feed);
     const metrics = new ServerMetrics(this.feed);
-    const commits = new GroupCommit(o.engine.catalog);
+    o.engine.deferReadHistory();
+    const commits = new GroupCommit(o.engine.catalog, () => o.engine.flushHistory());
+    // Reads keep their history entries back until the next group commit; when writes are rare, this writes them.
+    this.historyTimer = setInterval(() => o.engine.flushHistory(), 1000);
+    this.historyTimer.unref();
     this.http = createServer((req, res) => {
       if (!this.authorised(req)) {
         const body = JSON.stringify(genericError(unauthorised()));
@@ -87,6 +92,8 @@ export class SluiceServer {
   /** Closes every WebSocket (1001 going away) and stops listening. */
   async stop(): Promise<void> {
     this.feed.stop();
+    clearInterval(this.historyTimer);
+    this.o.engine.flushHistory();
     for (const ws of this.wss.clients) ws.close(1001, 'the server is stopping');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     this.http.closeIdleConnections();

@@ -37,6 +37,8 @@ export class WsSession {
   private readonly streams = new Map<RequestId, AbortController>();
   private unsubscribe: (() => void) | undefined;
   private closed = false;
+  /** Requests of this socket waiting for the group commit. */
+  private waiting = 0;
 
   constructor(
     private readonly socket: WebSocket,
@@ -130,12 +132,22 @@ export class WsSession {
     applyVariables(this.session, variables, 'variables');
     applyProperties(this.session, properties, 'properties', false);
     if (script) return this.runScript(id, sql, script.file);
+    // Reads are answered at once — unless this socket has statements waiting for the group commit, which must
+    // come first (a DESCRIBE after an ALTER sees the ALTER).
+    if (this.waiting === 0 && this.o.engine.readOnly(sql)) {
+      this.answer(id, this.o.engine.execute(sql, this.session, { stopOnError: !goOn }), undefined, goOn);
+      return;
+    }
     let entities: Entity[] = [];
+    this.waiting += 1;
     this.o.commits.submit(
       () => {
         entities = this.o.engine.execute(sql, this.session, { stopOnError: !goOn });
       },
-      (failure) => this.answer(id, failure === undefined ? entities : undefined, failure, goOn),
+      (failure) => {
+        this.waiting -= 1;
+        this.answer(id, failure === undefined ? entities : undefined, failure, goOn);
+      },
     );
   }
 
@@ -145,11 +157,13 @@ export class WsSession {
    */
   private runScript(id: RequestId, sql: string, file: string | undefined): void {
     let outcome: ReturnType<Engine['run']> | undefined;
+    this.waiting += 1;
     this.o.commits.submit(
       () => {
         outcome = this.o.engine.run(sql, this.session, file === undefined ? {} : { file });
       },
       (failure) => {
+        this.waiting -= 1;
         if (failure !== undefined || !outcome) return this.send({ id, error: errorOf(failure) });
         this.send({ id, results: outcome.entities, executed: outcome.executed });
         const print = outcome.entities.find((e): e is PrintEntity => e['@type'] === 'print_topic');
