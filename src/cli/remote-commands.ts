@@ -36,11 +36,7 @@ function printerFor(remote: RemoteSession, format: OutputFormat, streams: Stream
 export async function remoteRun(file: string, text: string, opts: RemoteOptions & { untilIdle?: boolean }, streams: Streams): Promise<number> {
   if (opts.untilIdle) throw new UsageError('USAGE_ERROR', '--until-idle waits for connectors in this process; with --server they run on the server');
   const format = parseOutput(opts.output);
-  const remote = await RemoteSession.connect(opts.server, token(opts));
-  const signals = untilSignal();
-  const interrupted = new AbortController();
-  void signals.promise.then(() => interrupted.abort());
-  try {
+  return withRemote(opts, async (remote, interrupted) => {
     const printer = printerFor(remote, format, streams);
     const outcome = await remote.execute(text, { script: { file }, variables: variables(opts) });
     if (!outcome.executed) {
@@ -49,8 +45,19 @@ export async function remoteRun(file: string, text: string, opts: RemoteOptions 
       streams.stderr.write(`${file}: ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was executed\n`);
       return 1;
     }
-    await printer.emit(outcome.entities, { file, signal: interrupted.signal });
+    await printer.emit(outcome.entities, { file, signal: interrupted });
     return outcome.entities.some(isError) ? 1 : 0;
+  });
+}
+
+/** Connects, runs fn with a signal for SIGINT/SIGTERM (and a way to stop listening for them), and disconnects. */
+async function withRemote(opts: RemoteOptions, fn: (remote: RemoteSession, interrupted: AbortSignal, stopListening: () => void) => Promise<number>): Promise<number> {
+  const remote = await RemoteSession.connect(opts.server, token(opts));
+  const signals = untilSignal();
+  const interrupted = new AbortController();
+  void signals.promise.then(() => interrupted.abort());
+  try {
+    return await fn(remote, interrupted.signal, () => signals.cancel());
   } finally {
     signals.cancel();
     remote.close();
@@ -63,18 +70,18 @@ export async function remoteRun(file: string, text: string, opts: RemoteOptions 
  */
 export async function remoteShell(opts: RemoteOptions & { file?: string; execute?: string; historyFile: string }, streams: Streams, readScript: (file: string) => string): Promise<number> {
   const format = parseOutput(opts.output);
-  const remote = await RemoteSession.connect(opts.server, token(opts));
-  const signals = untilSignal();
-  const interrupted = new AbortController();
-  void signals.promise.then(() => interrupted.abort());
-  try {
+  return withRemote(opts, async (remote, interrupted, stopListening) => {
     const printer = printerFor(remote, format, streams);
-    const vars = variables(opts);
-    let first = true;
+    // --define variables go with the first request; the server's session keeps them.
+    let vars: Record<string, string> | undefined = variables(opts);
+    const send = async (text: string) => {
+      const { entities } = await remote.execute(text, { continueOnError: true, ...(vars ? { variables: vars } : {}) });
+      vars = undefined;
+      return entities;
+    };
     const run = async (text: string, file?: string) => {
-      const { entities } = await remote.execute(text, { continueOnError: true, ...(first ? { variables: vars } : {}) });
-      first = false;
-      await printer.emit(entities, file === undefined ? { signal: interrupted.signal } : { file, signal: interrupted.signal });
+      const entities = await send(text);
+      await printer.emit(entities, file === undefined ? { signal: interrupted } : { file, signal: interrupted });
       return entities.some(isError);
     };
     if (opts.file !== undefined || opts.execute !== undefined) {
@@ -85,7 +92,7 @@ export async function remoteShell(opts: RemoteOptions & { file?: string; execute
     }
     if (process.stdin.isTTY && process.stdout.isTTY) {
       // At a terminal readline owns Ctrl-C (clear the line / stop a PRINT), so no process-level handler.
-      signals.cancel();
+      stopListening();
       // Completion of connector names from the server's list, refreshed after each statement.
       let connectors: { name: string; className: string }[] = [];
       const refresh = async () => {
@@ -97,8 +104,7 @@ export async function remoteShell(opts: RemoteOptions & { file?: string; execute
       const local = completionContext(new Engine({ catalog: Catalog.inMemory() }));
       return await runInteractive({
         execute: async (text) => {
-          const { entities } = await remote.execute(text, { continueOnError: true, ...(first ? { variables: vars } : {}) });
-          first = false;
+          const entities = await send(text);
           await refresh().catch(() => undefined);
           return entities;
         },
@@ -115,9 +121,6 @@ export async function remoteShell(opts: RemoteOptions & { file?: string; execute
         streamer: (p, signal) => remote.streamPrint(p, (line) => process.stdout.write(`${line}\n`), format, signal),
       });
     }
-    return await runPiped({ execute: async (text) => (await remote.execute(text, { continueOnError: true, ...(first ? { variables: vars } : {}) }).then((r) => ((first = false), r.entities))), printer, input: process.stdin, stdout: streams.stdout, signal: interrupted.signal });
-  } finally {
-    signals.cancel();
-    remote.close();
-  }
+    return await runPiped({ execute: send, printer, input: process.stdin, stdout: streams.stdout, signal: interrupted });
+  });
 }
