@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { VERSION } from '../cli/version.js';
 import type { Engine } from '../engine/engine.js';
 import { isError, type Entity } from '../engine/results.js';
@@ -10,6 +10,20 @@ import type { GroupCommit } from './group-commit.js';
 import type { ServerMetrics } from './metrics.js';
 import { applyProperties, applyVariables, isObject } from './request.js';
 
+/** What the endpoints use of a request and a response: HTTP/1.1's and HTTP/2's compatibility objects alike. */
+export interface ApiRequest extends AsyncIterable<Buffer> {
+  readonly url?: string | undefined;
+  readonly method?: string | undefined;
+  readonly headers: IncomingHttpHeaders;
+}
+
+export interface ApiResponse {
+  readonly headersSent: boolean;
+  writeHead(status: number, headers?: Record<string, string | number>): unknown;
+  setHeader(name: string, value: string): unknown;
+  end(body?: string): unknown;
+}
+
 export interface HttpApiOptions {
   engine: Engine;
   runtime: RuntimeView | undefined;
@@ -19,7 +33,7 @@ export interface HttpApiOptions {
 }
 
 /** ksqlDB's REST endpoints Sluice answers, with ksqlDB's bodies: POST /ksql, GET /info, GET /healthcheck; and GET /metrics. */
-export async function handleHttp(req: IncomingMessage, res: ServerResponse, o: HttpApiOptions): Promise<void> {
+export async function handleHttp(req: ApiRequest, res: ApiResponse, o: HttpApiOptions): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
   try {
     switch (path) {
@@ -49,24 +63,24 @@ export async function handleHttp(req: IncomingMessage, res: ServerResponse, o: H
   }
 }
 
-function allow(req: IncomingMessage, method: string): void {
+function allow(req: ApiRequest, method: string): void {
   if (req.method === method) return;
   const err = new SluiceError('METHOD_NOT_ALLOWED', `${req.url} takes ${method}, not ${req.method}`);
   throw Object.assign(err, { allow: method });
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
+function json(res: ApiResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 
-async function readBody(req: IncomingMessage, max: number): Promise<string> {
+async function readBody(req: ApiRequest, max: number): Promise<string> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > max) throw new SluiceError('REQUEST_TOO_LARGE', `the body is ${declared} bytes; the limit is ${max}`);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
+  for await (const chunk of req) {
     size += chunk.length;
     if (size > max) throw new SluiceError('REQUEST_TOO_LARGE', `the body is over the limit of ${max} bytes`);
     chunks.push(chunk);
@@ -79,7 +93,7 @@ async function readBody(req: IncomingMessage, max: number): Promise<string> {
  * order. The answer is the array of entities, or ksqlDB's statement_error with the HTTP status of its code and
  * the entities of the statements that ran before it.
  */
-async function ksql(req: IncomingMessage, res: ServerResponse, o: HttpApiOptions): Promise<void> {
+async function ksql(req: ApiRequest, res: ApiResponse, o: HttpApiOptions): Promise<void> {
   const text = await readBody(req, o.maxBodyBytes);
   let body: unknown;
   try {
@@ -116,7 +130,7 @@ async function ksql(req: IncomingMessage, res: ServerResponse, o: HttpApiOptions
   json(res, 200, entities);
 }
 
-async function healthcheck(res: ServerResponse, o: HttpApiOptions): Promise<void> {
+async function healthcheck(res: ApiResponse, o: HttpApiOptions): Promise<void> {
   const check = async (fn: () => unknown) => {
     try {
       await fn();

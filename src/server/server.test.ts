@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http2 from 'node:http2';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, TestClient, type ServerRig } from './testing.js';
@@ -109,6 +110,36 @@ describe('REST (ksqlDB endpoints)', () => {
     expect(text).toMatch(/sluice_connector_state\{connector="METERED",type="source",state="RUNNING"\} 1/);
     expect(text).toMatch(/sluice_connectors 1/);
     expect(text).toMatch(/sluice_process_cpu_seconds_total/);
+  });
+});
+
+describe('HTTP/2 without TLS (prior knowledge), as ksqlDB clients that speak it connect', () => {
+  it('answers /ksql and /info over HTTP/2 on the same port, and asks for the token there too', async () => {
+    const r = await server({ token: 'h2-token' });
+    const session = http2.connect(r.url);
+    const call = (path: string, method: string, body?: unknown, token?: string) =>
+      new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+        const req = session.request({ ':path': path, ':method': method, 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) });
+        let status = 0;
+        let text = '';
+        req.on('response', (h) => (status = Number(h[':status'])));
+        req.on('data', (d: Buffer) => (text += d.toString()));
+        req.on('end', () => resolve({ status, body: JSON.parse(text) as unknown }));
+        req.on('error', reject);
+        req.end(body === undefined ? undefined : JSON.stringify(body));
+      });
+    try {
+      expect(await call('/info', 'GET')).toMatchObject({ status: 401, body: { code: 'UNAUTHORIZED' } });
+      expect(await call('/info', 'GET', undefined, 'h2-token')).toMatchObject({ status: 200, body: { KsqlServerInfo: { serverStatus: 'RUNNING' } } });
+      const listed = await call('/ksql', 'POST', { ksql: 'SHOW CONNECTORS;' }, 'h2-token');
+      expect(listed).toMatchObject({ status: 200, body: [{ '@type': 'connector_list', connectors: [] }] });
+      const bad = await call('/ksql', 'POST', { ksql: 'SHOW CONNECTORZ;' }, 'h2-token');
+      expect(bad).toMatchObject({ status: 400, body: { '@type': 'statement_error', error_code: 40001 } });
+    } finally {
+      session.close();
+    }
+    // HTTP/1.1 still works beside it.
+    expect((await fetch(`${r.url}/info`, { headers: { authorization: 'Bearer h2-token' } })).status).toBe(200);
   });
 });
 

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
+import { createServer as createHttp2Server, type Http2Server, type ServerHttp2Session } from 'node:http2';
+import net, { type AddressInfo } from 'node:net';
+import { Duplex as DuplexStream, type Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Engine } from '../engine/engine.js';
 import { SluiceError } from '../errors/base.js';
@@ -9,7 +10,7 @@ import type { RuntimeView } from '../runtime/runtime.js';
 import { hasToken } from './auth.js';
 import { genericError, httpStatus } from './errors.js';
 import { GroupCommit } from './group-commit.js';
-import { handleHttp } from './http-api.js';
+import { handleHttp, type ApiRequest, type ApiResponse } from './http-api.js';
 import { ServerMetrics } from './metrics.js';
 import { StatusFeed } from './status-feed.js';
 import { WsSession } from './ws-session.js';
@@ -29,6 +30,8 @@ export interface ServerOptions {
 }
 
 const MiB = 1024 * 1024;
+/** How every HTTP/2 connection without TLS begins (RFC 9113 §3.4). */
+const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 
 /**
  * `sluice serve`: HTTP (ksqlDB's REST endpoints and /metrics) and the WebSocket statement endpoint at /ws, on
@@ -39,6 +42,10 @@ export class SluiceServer {
   private readonly wss: WebSocketServer;
   private readonly feed: StatusFeed;
   private readonly historyTimer: NodeJS.Timeout;
+  private readonly http2: Http2Server;
+  private readonly sessions = new Set<ServerHttp2Session>();
+  private readonly listener: net.Server;
+  private readonly sockets = new Set<net.Socket>();
 
   constructor(private readonly o: ServerOptions) {
     const maxBytes = o.maxRequestBytes ?? MiB;
@@ -49,7 +56,7 @@ export class SluiceServer {
     // Reads keep their history entries back until the next group commit; when writes are rare, this writes them.
     this.historyTimer = setInterval(() => o.engine.flushHistory(), 1000);
     this.historyTimer.unref();
-    this.http = createServer((req, res) => {
+    const serve = (req: ApiRequest, res: ApiResponse) => {
       if (!this.authorised(req)) {
         const body = JSON.stringify(genericError(unauthorised()));
         res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
@@ -60,6 +67,30 @@ export class SluiceServer {
         o.logger.error(`http: ${err instanceof Error ? err.message : String(err)}`);
         if (!res.headersSent) res.writeHead(500);
         res.end();
+      });
+    };
+    this.http = createServer(serve);
+    // ksqlDB clients that speak HTTP/2 without TLS (prior knowledge, as ksqlDB's own Java client) are served on the
+    // same port: a connection that opens with HTTP/2's preface goes to the HTTP/2 server.
+    this.http2 = createHttp2Server((req, res) => serve(req, res as unknown as ApiResponse));
+    this.http2.on('session', (session) => {
+      this.sessions.add(session);
+      session.once('close', () => this.sessions.delete(session));
+    });
+    this.listener = net.createServer((socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+      socket.on('error', () => undefined);
+      socket.once('data', (first: Buffer) => {
+        socket.pause();
+        if (first.subarray(0, H2_PREFACE.length).equals(H2_PREFACE.subarray(0, Math.min(first.length, H2_PREFACE.length)))) {
+          // HTTP/2 reads a net.Socket's native handle, past what was read here already: it gets a stream over it.
+          this.http2.emit('connection', streamOver(socket, first));
+        } else {
+          socket.unshift(first);
+          this.http.emit('connection', socket);
+          socket.resume();
+        }
       });
     });
     this.wss = new WebSocketServer({ noServer: true, maxPayload: maxBytes });
@@ -80,13 +111,13 @@ export class SluiceServer {
   /** Listens; resolves with the address actually bound (port 0 picks a free one). */
   async start(): Promise<AddressInfo> {
     await new Promise<void>((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen(this.o.port, this.o.host, () => {
-        this.http.off('error', reject);
+      this.listener.once('error', reject);
+      this.listener.listen(this.o.port, this.o.host, () => {
+        this.listener.off('error', reject);
         resolve();
       });
     });
-    return this.http.address() as AddressInfo;
+    return this.listener.address() as AddressInfo;
   }
 
   /** Closes every WebSocket (1001 going away) and stops listening. */
@@ -96,11 +127,14 @@ export class SluiceServer {
     this.o.engine.flushHistory();
     for (const ws of this.wss.clients) ws.close(1001, 'the server is stopping');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
-    this.http.closeIdleConnections();
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.listener.close(() => resolve()));
+    for (const session of this.sessions) session.close();
+    // Idle keep-alive connections would hold the port open until they time out: end them (after what is queued).
+    for (const socket of this.sockets) socket.end();
+    await closed;
   }
 
-  private authorised(req: IncomingMessage): boolean {
+  private authorised(req: Pick<IncomingMessage, 'headers'>): boolean {
     return this.o.token === undefined || hasToken(req.headers, this.o.token);
   }
 
@@ -115,6 +149,27 @@ export class SluiceServer {
     if (path !== '/ws') return refuse(new SluiceError('NOT_FOUND', `no WebSocket endpoint at ${path}; it is /ws`));
     this.wss.handleUpgrade(req, socket, head, (ws) => this.wss.emit('connection', ws, req));
   }
+}
+
+/** A plain stream over a socket whose first bytes were already read. */
+function streamOver(socket: net.Socket, first: Buffer): Duplex {
+  const stream = new DuplexStream({
+    read: () => socket.resume(),
+    write: (chunk: Buffer, _encoding, done) => socket.write(chunk, done),
+    final: (done) => socket.end(done),
+    destroy: (err, done) => {
+      socket.destroy(err ?? undefined);
+      done(err);
+    },
+  });
+  stream.push(first);
+  socket.on('data', (d: Buffer) => {
+    if (!stream.push(d)) socket.pause();
+  });
+  socket.on('end', () => stream.push(null));
+  socket.on('close', () => stream.destroy());
+  socket.resume();
+  return stream;
 }
 
 function unauthorised(): SluiceError {
