@@ -91,12 +91,19 @@ export class RemoteSession {
     this.answers.delete(id);
     if ('error' in answer) {
       const error = answer['error'] as StatementErrorEntity & { entities?: Entity[] };
-      if (error['@type'] !== 'statement_error') throw new SluiceError('SERVER_UNREACHABLE', String((error as { message?: unknown }).message));
+      if (typeof error !== 'object' || error === null || error['@type'] !== 'statement_error') {
+        const message = typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string' ? (error as { message: string }).message : 'the server answered with an error it did not explain';
+        throw new SluiceError('SERVER_UNREACHABLE', message);
+      }
       const { entities = [], ...rest } = error;
       this.remember(id, entities);
       return { entities: [...entities, rest as StatementErrorEntity], executed: true };
     }
-    const entities = (answer['results'] as Entity[] | undefined) ?? [];
+    const results = answer['results'];
+    if (!Array.isArray(results) || !results.every((e) => typeof e === 'object' && e !== null && typeof (e as { '@type'?: unknown })['@type'] === 'string')) {
+      throw new SluiceError('SERVER_UNREACHABLE', 'the server answered with something that is not a Sluice result');
+    }
+    const entities = results as Entity[];
     this.remember(id, entities);
     return { entities, executed: answer['executed'] !== false };
   }
@@ -106,18 +113,23 @@ export class RemoteSession {
     const id = this.printIds.get(p);
     if (id === undefined) return Promise.resolve();
     if (format === 'table') write('Key format: JSON\nValue format: JSON');
-    return new Promise<void>((resolve) => {
+    return new Promise<void>((resolve, reject) => {
       const cancel = () => this.ws.send(JSON.stringify({ id, cancel: true }));
       signal.addEventListener('abort', cancel, { once: true });
       const handle = (f: Frame) => {
-        if ('row' in f) {
-          const row = f['row'] as LogRecord & Record<string, unknown>;
-          write(format === 'json' ? JSON.stringify(row) : printLine(row));
+        const row = f['row'];
+        if (typeof row === 'object' && row !== null && !Array.isArray(row)) {
+          const r = row as LogRecord & Record<string, unknown>;
+          write(format === 'json' ? JSON.stringify(r) : printLine(r));
           return;
         }
+        if ('row' in f && !('done' in f)) return; // not a row this client understands
         this.rows.delete(id);
         signal.removeEventListener('abort', cancel);
-        resolve();
+        // The stream ended because the connection did, or the server said why it could not go on.
+        const error = f['error'] as { message?: unknown } | undefined;
+        if (error) reject(new SluiceError('SERVER_UNREACHABLE', typeof error.message === 'string' ? error.message : 'the server ended the PRINT with an error'));
+        else resolve();
       };
       this.rows.set(id, handle);
       const waiting = this.early.get(id) ?? [];

@@ -101,14 +101,26 @@ export class Engine {
 
   /** Run every statement against a throw-away copy of the catalog and session; nothing real changes. */
   validate(text: string, session: Session, opts: ExecuteOptions = {}): Entity[] {
-    return this.runItems(parseScript(text, opts.file), this.sandboxOf(this.context(session, opts.file, false)));
+    const sandbox = this.sandboxOf(this.context(session, opts.file, false));
+    try {
+      return this.runItems(parseScript(text, opts.file), sandbox);
+    } finally {
+      // The copy lives outside the JS heap: a server validating every request must not leave them behind.
+      sandbox.catalog.close();
+    }
   }
 
   /** `sluice run`: validate the whole script first; execute it only if every statement passed. */
   run(text: string, session: Session, opts: ExecuteOptions = {}): RunOutcome {
     const items = parseScript(text, opts.file);
     const ctx = this.context(session, opts.file, false);
-    const errors = this.runItems(items, this.sandboxOf(ctx)).filter(isError);
+    const sandbox = this.sandboxOf(ctx);
+    let errors: Entity[];
+    try {
+      errors = this.runItems(items, sandbox).filter(isError);
+    } finally {
+      sandbox.catalog.close();
+    }
     if (errors.length > 0) return { executed: false, entities: errors };
     return { executed: true, entities: this.runItems(items, ctx) };
   }

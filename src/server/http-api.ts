@@ -106,8 +106,14 @@ async function ksql(req: ApiRequest, res: ApiResponse, o: HttpApiOptions): Promi
   applyVariables(session, body['sessionVariables'], 'sessionVariables');
   applyProperties(session, body['streamsProperties'], 'streamsProperties', true);
   const ksqlText = body['ksql'];
-  // Reads need no commit: answered at once.
-  const outcome = o.engine.readOnly(ksqlText) ? o.engine.run(ksqlText, session) : await new Promise<ReturnType<Engine['run']>>((resolve, reject) => {
+  // As ksqlDB: PRINT streams, so it is not answered here — refused before anything runs.
+  if (/(^|;)\s*PRINT\b/i.test(ksqlText.replace(/--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'|`[^`]*`|"[^"]*"/g, ' '))) {
+    throw new SluiceError('BAD_REQUEST', 'PRINT streams records: send it over the WebSocket at /ws');
+  }
+  // Reads need neither a commit nor a trial run on a copy of the catalog: answered at once.
+  const outcome = o.engine.readOnly(ksqlText)
+    ? { executed: true, entities: o.engine.execute(ksqlText, session, { stopOnError: true }) }
+    : await new Promise<ReturnType<Engine['run']>>((resolve, reject) => {
     let result: ReturnType<Engine['run']> | undefined;
     o.commits.submit(
       () => {
@@ -122,10 +128,6 @@ async function ksql(req: ApiRequest, res: ApiResponse, o: HttpApiOptions): Promi
     const error = entities[failed]!;
     // Entities from the engine are already masked.
     return json(res, httpStatus((error as { error_code: number }).error_code), { ...error, entities: outcome.executed ? entities.slice(0, failed) : [] });
-  }
-  if (entities.some((e) => e['@type'] === 'print_topic')) {
-    // As ksqlDB: PRINT streams, so it is not answered here.
-    throw new SluiceError('BAD_REQUEST', 'PRINT streams records: send it over the WebSocket at /ws');
   }
   json(res, 200, entities);
 }

@@ -83,8 +83,10 @@ describe('REST (ksqlDB endpoints)', () => {
     }
     const big = await ksql(r, { ksql: `SHOW CONNECTORS; -- ${'x'.repeat(5000)}` });
     expect(big).toMatchObject({ status: 413, body: { code: 'REQUEST_TOO_LARGE', error_code: 41300 } });
-    const print = await ksql(r, { ksql: 'PRINT t;' });
+    const print = await ksql(r, { ksql: `${source('beforeprint', file)} PRINT t;` });
     expect(print).toMatchObject({ status: 400, body: { message: expect.stringContaining('/ws') } });
+    // Refused before anything ran.
+    expect(r.engine.catalog.getConnector('BEFOREPRINT')).toBeUndefined();
   });
 
   it('serves /info, /healthcheck and /metrics, and says what exists for anything else', async () => {
@@ -213,6 +215,19 @@ describe('WebSocket /ws', () => {
     const created = await a.request(4, `${source('lenient', file, ", 'my.own.key' = 'x'")}`);
     expect(created).toMatchObject({ results: [{ '@type': 'connector_info', warnings: [{ message: expect.stringContaining('my.own.key') }] }] });
     expect(await b.request(4, source('strict', file, ", 'my.own.key' = 'x'"))).toMatchObject({ error: { code: 'UNKNOWN_CONFIG_KEY' } });
+  });
+
+  it("applies a request's variables when it runs, after the requests sent before it, and refuses an id still in use", async () => {
+    const r = await server();
+    const c = await client(r.wsUrl);
+    const file = path.join(r.dir, 'o.txt');
+    c.send({ id: 1, sql: "DEFINE t = 'first';" });
+    c.send({ id: 2, sql: `CREATE SOURCE CONNECTOR ord WITH ('connector.class' = 'FileStreamSource', 'file' = '${file}', 'topic' = '\${t}');` });
+    c.send({ id: 3, sql: 'SHOW VARIABLES;', variables: { t: 'second' } });
+    c.send({ id: 3, sql: 'SHOW VARIABLES;' });
+    await c.next((f) => f['id'] === 3 && 'results' in f);
+    expect(r.engine.catalog.getConnector('ORD')?.config['topic']).toBe('first');
+    expect(c.frames.filter((f) => f['id'] === 3 && 'error' in f)).toEqual([expect.objectContaining({ error: expect.objectContaining({ message: expect.stringContaining('still running') }) })]);
   });
 
   it('stops a request at its first failing statement and returns what ran before it', async () => {

@@ -30,6 +30,8 @@ export interface ServerOptions {
 }
 
 const MiB = 1024 * 1024;
+const FIRST_BYTES_TIMEOUT_MS = 30_000;
+const STOP_GRACE_MS = 2_000;
 /** How every HTTP/2 connection without TLS begins (RFC 9113 §3.4). */
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 
@@ -81,7 +83,10 @@ export class SluiceServer {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
       socket.on('error', () => undefined);
+      // A connection that never says anything is not kept for ever (HTTP's own timeouts start after this).
+      socket.setTimeout(FIRST_BYTES_TIMEOUT_MS, () => socket.destroy());
       socket.once('data', (first: Buffer) => {
+        socket.setTimeout(0);
         socket.pause();
         if (first.subarray(0, H2_PREFACE.length).equals(H2_PREFACE.subarray(0, Math.min(first.length, H2_PREFACE.length)))) {
           // HTTP/2 reads a net.Socket's native handle, past what was read here already: it gets a stream over it.
@@ -131,7 +136,13 @@ export class SluiceServer {
     for (const session of this.sessions) session.close();
     // Idle keep-alive connections would hold the port open until they time out: end them (after what is queued).
     for (const socket of this.sockets) socket.end();
+    // A client that does not read would hold the stop for the 30 s close handshake: after a short grace, cut it.
+    const grace = setTimeout(() => {
+      for (const ws of this.wss.clients) ws.terminate();
+      for (const socket of this.sockets) socket.destroy();
+    }, STOP_GRACE_MS);
     await closed;
+    clearTimeout(grace);
   }
 
   private authorised(req: Pick<IncomingMessage, 'headers'>): boolean {

@@ -39,6 +39,8 @@ export class WsSession {
   private closed = false;
   /** Requests of this socket waiting for the group commit. */
   private waiting = 0;
+  /** Ids of requests not answered yet: an id names one request at a time. */
+  private readonly open = new Set<RequestId>();
 
   constructor(
     private readonly socket: WebSocket,
@@ -128,13 +130,20 @@ export class WsSession {
   }
 
   private execute(id: RequestId, sql: string, variables: unknown, properties: unknown, script: { file?: string } | undefined, goOn: boolean): void {
-    if (this.streams.has(id)) throw new SluiceError('BAD_REQUEST', `a stream with id ${JSON.stringify(id)} is still running`);
-    applyVariables(this.session, variables, 'variables');
-    applyProperties(this.session, properties, 'properties', false);
-    if (script) return this.runScript(id, sql, script.file);
+    if (this.streams.has(id) || this.open.has(id)) throw new SluiceError('BAD_REQUEST', `a request or stream with id ${JSON.stringify(id)} is still running`);
+    // Checked now (a bad one is refused at once), applied when the request runs, after those queued before it.
+    applyVariables(this.session.clone(), variables, 'variables');
+    applyProperties(this.session.clone(), properties, 'properties', false);
+    const prepare = () => {
+      applyVariables(this.session, variables, 'variables');
+      applyProperties(this.session, properties, 'properties', false);
+    };
+    this.open.add(id);
+    if (script) return this.runScript(id, sql, script.file, prepare);
     // Reads are answered at once — unless this socket has statements waiting for the group commit, which must
     // come first (a DESCRIBE after an ALTER sees the ALTER).
     if (this.waiting === 0 && this.o.engine.readOnly(sql)) {
+      prepare();
       this.answer(id, this.o.engine.execute(sql, this.session, { stopOnError: !goOn }), undefined, goOn);
       return;
     }
@@ -142,6 +151,7 @@ export class WsSession {
     this.waiting += 1;
     this.o.commits.submit(
       () => {
+        prepare();
         entities = this.o.engine.execute(sql, this.session, { stopOnError: !goOn });
       },
       (failure) => {
@@ -155,15 +165,17 @@ export class WsSession {
    * `sluice run --server`: the whole text validated first and executed only if every statement passed, as `run`
    * does; the answer holds every entity, errors included, and whether anything was executed.
    */
-  private runScript(id: RequestId, sql: string, file: string | undefined): void {
+  private runScript(id: RequestId, sql: string, file: string | undefined, prepare: () => void): void {
     let outcome: ReturnType<Engine['run']> | undefined;
     this.waiting += 1;
     this.o.commits.submit(
       () => {
+        prepare();
         outcome = this.o.engine.run(sql, this.session, file === undefined ? {} : { file });
       },
       (failure) => {
         this.waiting -= 1;
+        this.open.delete(id);
         if (failure !== undefined || !outcome) return this.send({ id, error: errorOf(failure) });
         this.send({ id, results: outcome.entities, executed: outcome.executed });
         const print = outcome.entities.find((e): e is PrintEntity => e['@type'] === 'print_topic');
@@ -173,6 +185,7 @@ export class WsSession {
   }
 
   private answer(id: RequestId, entities: Entity[] | undefined, failure: unknown, goOn: boolean): void {
+    this.open.delete(id);
     if (!entities) {
       this.send({ id, error: errorOf(failure) });
       return;
