@@ -176,6 +176,7 @@ describe('WebSocket /ws', () => {
     c.send({ hello: 'there' });
     c.send({ id: 'c', cancel: true });
     c.send({ subscribe: 'everything' });
+    c.send({ id: 's', subscribe: 'status', sql: 'DROP CONNECTOR x;' });
     c.ws.send(Buffer.from('{"id":1}'), { binary: true });
     const answer = await c.request('fine', 'SHOW CONNECTORS;');
     expect(answer).toMatchObject({ id: 'fine', results: [{ '@type': 'connector_list' }] });
@@ -190,6 +191,7 @@ describe('WebSocket /ws', () => {
       [undefined, 'UNKNOWN_REQUEST', expect.any(String)],
       ['c', 'BAD_REQUEST', expect.stringContaining('no stream')],
       [undefined, 'BAD_REQUEST', expect.stringContaining('status')],
+      ['s', 'BAD_REQUEST', expect.stringContaining('nothing else')],
       [undefined, 'BAD_REQUEST', expect.stringContaining('binary')],
     ]);
     expect(c.closed).toBeUndefined();

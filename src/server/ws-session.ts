@@ -108,6 +108,10 @@ export class WsSession {
   }
 
   private subscription(frame: Record<string, unknown>, id: RequestId | undefined): void {
+    const extra = Object.keys(frame).filter((k) => !['id', 'subscribe', 'unsubscribe'].includes(k));
+    if (extra.length > 0 || ('subscribe' in frame && 'unsubscribe' in frame)) {
+      throw new SluiceError('BAD_REQUEST', 'a subscription is {"subscribe": "status"} or {"unsubscribe": "status"}, with an optional "id", and nothing else');
+    }
     const what = frame['subscribe'] ?? frame['unsubscribe'];
     if (what !== 'status') throw new SluiceError('BAD_REQUEST', `only "status" can be subscribed to, not ${JSON.stringify(what)}`);
     const reply = (m: Record<string, unknown>) => this.send(id === undefined ? m : { id, ...m });
