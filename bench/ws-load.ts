@@ -1,5 +1,6 @@
 // (c) `sluice serve` under load: many WebSocket clients issuing CREATE / DESCRIBE / ALTER / DROP at once, beside
 // the raw limit: the same number of clients doing bare WebSocket round trips against an echo server (ws).
+// BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p") is passed to the server's node, to look inside it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';

@@ -87,10 +87,15 @@ export class BatchReader {
     this.headers = column(batch.headers, batch.length, 'headers');
   }
 
-  topic(i: number): string {
-    const t = this.batch.topics[this.batch.topicIndex ? this.batch.topicIndex[i]! : 0];
-    if (t === undefined) throw invalid(`record ${i}: the batch names no topic for it`);
+  /** Record i's index into the batch's topics (checked: a batch from elsewhere may be malformed). */
+  topicIndex(i: number): number {
+    const t = this.batch.topicIndex ? this.batch.topicIndex[i]! : 0;
+    if (t >= this.batch.topics.length) throw invalid(`record ${i}: the batch names no topic for it`);
     return t;
+  }
+
+  topic(i: number): string {
+    return this.batch.topics[this.topicIndex(i)]!;
   }
 
   key(i: number): string | null {

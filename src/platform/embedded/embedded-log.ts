@@ -215,8 +215,7 @@ export class EmbeddedLog implements Log {
       );
       const touched = new Map<TopicMeta, (PartitionWrite | undefined)[]>();
       for (let i = 0; i < batch.length; i++) {
-        const topic = topics[batch.topicIndex ? batch.topicIndex[i]! : 0];
-        if (!topic) throw invalid(`record ${i}: the batch names no topic for it`);
+        const topic = topics[records.topicIndex(i)]!;
         const keyText = records.key(i);
         const valueText = records.value(i);
         const headersText = records.headersJson(i);
