@@ -6,9 +6,10 @@ import { ensureDataDir, isSqliteError } from './files.js';
 import { DataDirLock } from './lock.js';
 import { assertNotTooNew, migrate, readSchemaVersion } from './migrate.js';
 import { LATEST_SCHEMA_VERSION } from './migrations.js';
-import { CATALOG_FILE, configureConnection, copyToMemory, openCatalogFile, openCatalogFileReadonly } from './open-db.js';
+import { CATALOG_FILE, configureConnection, copyToMemory, openCatalogFile, openCatalogFileReadonly, type Durability } from './open-db.js';
 import { encodeConfig, toConfigVersion, toConnector, toStatement } from './rows.js';
 import type { ConfigVersionRow, ConnectorRow, StatementRow } from './rows.js';
+import { WalFlusher } from './wal-flusher.js';
 import type { ConfigVersion, ConnectorKind, ConnectorRecord, ConnectorStatusRecord, DesiredState, StatementRecord } from './types.js';
 
 export interface CatalogOpenOptions {
@@ -17,6 +18,8 @@ export interface CatalogOpenOptions {
   lock?: boolean;
   /** Shown to a second process in the DATA_DIR_LOCKED error, e.g. 'sluice run'. */
   owner?: string;
+  /** Default 'commit'. With 'flush', a change is durable only once `flush()` has resolved. */
+  durability?: Durability;
 }
 
 export interface CreateConnectorInput {
@@ -44,6 +47,8 @@ export class Catalog {
     lock: DataDirLock | undefined,
     /** True for `open(dir, { readonly: true })`: every write throws CATALOG_ERROR. */
     readonly isReadonly: boolean,
+    /** Only for durability 'flush'. */
+    private readonly flusher?: WalFlusher,
   ) {
     this.lock = lock;
   }
@@ -57,8 +62,9 @@ export class Catalog {
     }
     const lock = (opts.lock ?? !readonly) ? DataDirLock.acquire(dir, opts.owner ?? 'sluice') : undefined;
     try {
-      const db = readonly ? openReadonly(dir) : openWritable(dir);
-      return new Catalog(db, dir, lock, readonly);
+      const flushing = !readonly && opts.durability === 'flush';
+      const db = readonly ? openReadonly(dir) : openWritable(dir, flushing ? 'flush' : 'commit');
+      return new Catalog(db, dir, lock, readonly, flushing ? new WalFlusher(path.join(dir, `${CATALOG_FILE}-wal`)) : undefined);
     } catch (err) {
       lock?.release();
       throw asCatalogError(err, `cannot open the catalog in ${dir}`);
@@ -269,6 +275,19 @@ export class Catalog {
     });
   }
 
+  /**
+   * Resolves once every change committed so far is on disk — at once unless the catalog was opened with
+   * durability 'flush'. The fsync runs off the event loop.
+   */
+  async flush(): Promise<void> {
+    if (!this.flusher) return;
+    try {
+      await this.flusher.flush();
+    } catch (err) {
+      throw asCatalogError(err, 'cannot flush the catalog to disk');
+    }
+  }
+
   schemaVersion(): number {
     return this.guard(() => readSchemaVersion(this.db));
   }
@@ -324,10 +343,10 @@ export class Catalog {
   }
 }
 
-function openWritable(dir: string): Database.Database {
+function openWritable(dir: string, durability: Durability): Database.Database {
   ensureDataDir(dir);
   const file = path.join(dir, CATALOG_FILE);
-  const db = openCatalogFile(file);
+  const db = openCatalogFile(file, durability);
   try {
     migrate(db, file);
     return db;

@@ -18,7 +18,13 @@ export function configureConnection(db: Database.Database): void {
   db.pragma('foreign_keys = ON');
 }
 
-export function openCatalogFile(file: string): Database.Database {
+/**
+ * 'commit': every commit waits for the disk. 'flush': commits return once written (safe against a crash, not
+ * a power loss) and the caller makes them durable with a WalFlusher before it says they are done.
+ */
+export type Durability = 'commit' | 'flush';
+
+export function openCatalogFile(file: string, durability: Durability = 'commit'): Database.Database {
   if (!fs.existsSync(file)) createPrivateFile(file);
   // A catalog from an older Sluice or a copied file may be group/world readable: it holds secrets.
   else if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
@@ -29,10 +35,9 @@ export function openCatalogFile(file: string): Database.Database {
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (mode !== 'wal') throw new CatalogError('CATALOG_ERROR', `cannot switch ${file} to WAL mode (got ${String(mode)})`);
     // FULL rather than NORMAL: in WAL mode NORMAL is already safe against a process crash or kill -9, but a
-    // power loss may undo the last commits. A statement the user saw succeed must stay done, and catalog
-    // writes happen once per statement, so one fsync per commit costs nothing that matters. (The runtime
-    // may choose differently for high-rate offset commits, which tolerate replay.)
-    db.pragma('synchronous = FULL');
+    // power loss may undo the last commits. A statement the user saw succeed must stay done. A server, whose
+    // event loop must not stop for a disk flush, takes NORMAL and flushes the WAL itself before answering.
+    db.pragma(durability === 'flush' ? 'synchronous = NORMAL' : 'synchronous = FULL');
     configureConnection(db);
     return db;
   } catch (err) {

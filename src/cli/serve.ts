@@ -36,7 +36,8 @@ export async function serveCommand(opts: ServeOptions, streams: Streams, readScr
   const format = parseOutput(opts.output);
   const script = opts.file === undefined ? undefined : readScript(opts.file);
   const dataDir = resolveDataDir(opts.dataDir);
-  const catalog = Catalog.open(dataDir, { owner: 'sluice serve' });
+  // The server acknowledges statements after flushing the catalog off its event loop (see GroupCommit).
+  const catalog = Catalog.open(dataDir, { owner: 'sluice serve', durability: 'flush' });
   const engine = new Engine({ catalog });
   if (token) engine.redactor.add(token);
   const signals = untilSignal();
@@ -46,6 +47,7 @@ export async function serveCommand(opts: ServeOptions, streams: Streams, readScr
     runtime = await hostRuntime(catalog, engine, dataDir);
     if (script !== undefined) {
       const outcome = engine.run(script, session(), { file: opts.file });
+      await catalog.flush();
       await new Printer(format, streams).emit(outcome.entities.filter((e) => e['@type'] !== 'print_topic'), { file: opts.file });
       if (!outcome.executed || outcome.entities.some(isError)) {
         streams.stderr.write(`${opts.file}: failed; not serving\n`);

@@ -15,6 +15,7 @@ import { sourceRunnerFor, type SourceSpec } from './source-spec.js';
 import { ThreadedSource } from './threaded-source.js';
 import type { TaskPool } from './task-pool.js';
 import { describeError, TaskStatus } from './task-status.js';
+import { abortQuietly } from './abort-quietly.js';
 
 export interface WorkerDeps {
   log: Log;
@@ -128,7 +129,7 @@ export class ConnectorWorker {
 
   /** Stop polling, let in-flight batches finish (flush, commit), stop the tasks. */
   async stop(finalState: RuntimeState = 'UNASSIGNED'): Promise<void> {
-    this.abort.abort();
+    abortQuietly(this.abort);
     await this.starting;
     await Promise.all(this.tasks.map((t) => t.done));
     for (const t of this.tasks) if (t.status.state !== 'FAILED') t.status.set(finalState === 'PAUSED' ? 'PAUSED' : 'UNASSIGNED');

@@ -179,7 +179,9 @@ export class Runtime implements RuntimeView {
       if (record.desiredState === 'PAUSED') worker.markPaused();
       else worker.start();
     }
-    this.persistStatus(true);
+    // Only what this step changed (marked dirty by the workers): a server applies a step per statement, and
+    // recomputing a hundred connectors' statuses each time was most of its busy time.
+    this.persistStatus(false);
   }
 
   /** The task threads, started with the first task that needs them. */

@@ -8,6 +8,7 @@ import type { SinkSpec } from './sink-spec.js';
 import { runSourceTask } from './source-task-body.js';
 import type { SourceSpec } from './source-spec.js';
 import type { HostData, HostMessage, HostRequest, TaskContext, TaskStart } from './task-host-api.js';
+import { abortQuietly } from './abort-quietly.js';
 
 // A task thread (see task-host-api.ts): runs the tasks the main thread starts here until each is stopped.
 const port = parentPort!;
@@ -25,7 +26,8 @@ port.on('message', (m: HostRequest) => {
       start(m);
       break;
     case 'stop':
-      running.get(m.task)?.abort();
+      const task = running.get(m.task);
+      if (task) abortQuietly(task);
       break;
     case 'reply':
       writer.settle(m);

@@ -1,10 +1,12 @@
 import type { Catalog } from '../catalog/catalog.js';
 
 /**
- * Group commit for statements from many clients. Every catalog change is a transaction, and each commit waits
- * for the disk (synchronous=FULL): one client after another, a hundred clients queue behind a hundred fsyncs.
- * Requests that arrive in the same turn of the event loop are run together inside one outer transaction — each
- * statement keeps its own savepoint, so a failing one still changes nothing — and answered after the one commit.
+ * Group commit for statements from many clients. Every catalog change is a transaction whose commit must reach
+ * the disk before it is acknowledged: one client after another, a hundred clients would queue behind a hundred
+ * fsyncs. Requests that arrive in the same turn of the event loop are run together inside one outer transaction —
+ * each statement keeps its own savepoint, so a failing one still changes nothing — and answered once the
+ * catalog's flush (an fsync off the event loop, shared by the groups that commit meanwhile) has the commit on disk.
+ * Reads go on while a flush runs.
  */
 export class GroupCommit {
   private jobs: { run: () => void; answer: (committed: unknown) => void }[] = [];
@@ -37,6 +39,17 @@ export class GroupCommit {
     } catch (err) {
       failure = err;
     }
-    for (const j of jobs) j.answer(failure);
+    if (failure !== undefined) {
+      for (const j of jobs) j.answer(failure);
+      return;
+    }
+    this.catalog.flush().then(
+      () => {
+        for (const j of jobs) j.answer(undefined);
+      },
+      (err: unknown) => {
+        for (const j of jobs) j.answer(err);
+      },
+    );
   }
 }

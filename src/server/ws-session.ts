@@ -10,6 +10,7 @@ import { genericError, type GenericError } from './errors.js';
 import type { GroupCommit } from './group-commit.js';
 import { applyProperties, applyVariables, isObject } from './request.js';
 import type { FeedEvent, StatusFeed } from './status-feed.js';
+import { abortQuietly } from '../runtime/abort-quietly.js';
 
 export interface WsSessionOptions {
   engine: Engine;
@@ -53,7 +54,7 @@ export class WsSession {
 
   private close(): void {
     this.closed = true;
-    for (const s of this.streams.values()) s.abort();
+    for (const s of this.streams.values()) abortQuietly(s);
     this.streams.clear();
     this.unsubscribe?.();
     this.unsubscribe = undefined;
@@ -86,7 +87,7 @@ export class WsSession {
       if (id === undefined) throw new SluiceError('BAD_REQUEST', "a cancel names the request: give its 'id'");
       const stream = this.streams.get(id);
       if (!stream) throw new SluiceError('BAD_REQUEST', `no stream with id ${JSON.stringify(id)} is running`);
-      stream.abort();
+      abortQuietly(stream);
       return;
     }
     if ('sql' in frame) {
