@@ -98,7 +98,9 @@ export class SluiceServer {
         }
       });
     });
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: maxBytes });
+    // One frame per socket per turn of the event loop (not every frame of a chunk at once): a client that
+    // pipelines thousands of requests takes turns with the others instead of holding the loop.
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: maxBytes, allowSynchronousEvents: false });
     this.http.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
     this.wss.on('connection', (ws) => {
       new WsSession(ws, {

@@ -24,7 +24,11 @@ export interface WsSessionOptions {
   highWaterBytes: number;
   /** Beyond this, the client is not reading at all: the socket is closed (1008). */
   maxBufferedBytes: number;
+  /** With this many requests of a socket unanswered, the server reads no more of its frames until half are. Default 256. */
+  maxOpenRequests?: number;
 }
+
+const RECHECK_MS = 10;
 
 type RequestId = string | number;
 
@@ -42,6 +46,8 @@ export class WsSession {
   private waiting = 0;
   /** Ids of requests not answered yet: an id names one request at a time. */
   private readonly open = new Set<RequestId>();
+  /** Not reading the socket's frames: its answers back up, or too many of its requests wait. */
+  private held = false;
 
   constructor(
     private readonly socket: WebSocket,
@@ -75,6 +81,31 @@ export class WsSession {
       const id = isObject(frame) && isId(frame['id']) ? frame['id'] : undefined;
       this.send(id === undefined ? { error: errorOf(err) } : { id, error: errorOf(err) });
     }
+    this.holdIfBehind();
+  }
+
+  /**
+   * Input flow control. A client that pipelines requests without reading the answers would otherwise make the
+   * server buffer answers (and queue requests) without bound while every other client waits: its frames are not
+   * read — TCP then stops the client — until its answers have gone out and most of its requests are answered.
+   * (Fairness between sockets comes from the WebSocket server handing over one frame per socket per turn.)
+   */
+  private holdIfBehind(): void {
+    const maxOpen = this.o.maxOpenRequests ?? 256;
+    const behind = () => this.socket.bufferedAmount > this.o.highWaterBytes || this.open.size >= maxOpen;
+    if (this.held || this.closed || !behind()) return;
+    this.held = true;
+    this.socket.pause();
+    const check = () => {
+      if (this.closed) return;
+      if (this.socket.bufferedAmount > this.o.highWaterBytes || this.open.size > maxOpen / 2) {
+        setTimeout(check, RECHECK_MS).unref();
+        return;
+      }
+      this.held = false;
+      this.socket.resume();
+    };
+    setTimeout(check, RECHECK_MS).unref();
   }
 
   private handle(frame: unknown): void {
