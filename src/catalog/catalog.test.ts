@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Catalog } from './catalog.js';
+import { Catalog, HISTORY_LIMIT } from './catalog.js';
 import { DataDirLock } from './lock.js';
 import { tempDataDir } from './fixtures/helpers.js';
 import type { SluiceError } from '../errors/base.js';
@@ -148,6 +148,21 @@ describe('statement history', () => {
     expect(catalog.listStatements(2).map((s) => s.kind)).toEqual(['SHOW', 'DROP_CONNECTOR']);
     expect(catalog.listStatements(0)).toEqual([]);
     expect(codeOf(() => catalog.listStatements(-1))).toBe('INVALID_ARGUMENT');
+    catalog.close();
+  });
+
+  it(`keeps the newest ${HISTORY_LIMIT} entries (and never more than a few hundred beyond)`, () => {
+    const catalog = Catalog.inMemory();
+    const total = HISTORY_LIMIT * 2 + 123;
+    catalog.transaction(() => {
+      for (let i = 1; i <= total; i++) catalog.recordStatement({ kind: 'SHOW', text: `statement ${i}`, ok: true });
+    });
+    const kept = catalog.listStatements();
+    expect(kept.length).toBeGreaterThanOrEqual(HISTORY_LIMIT);
+    expect(kept.length).toBeLessThanOrEqual(HISTORY_LIMIT + 500);
+    expect(kept[0]?.text).toBe(`statement ${total}`);
+    // The newest, without a gap.
+    expect(kept.map((s) => s.text)).toEqual(Array.from({ length: kept.length }, (_, i) => `statement ${total - i}`));
     catalog.close();
   });
 });

@@ -31,6 +31,15 @@ export interface CreateConnectorInput {
 }
 
 const LIVE = 'dropped_at IS NULL';
+
+/**
+ * The statement history keeps the newest this many entries: it is an audit trail, and a server answering a
+ * flood of reads would otherwise grow the catalog without end (a million rows a minute was seen). Connector
+ * changes are also kept for good in config_versions.
+ */
+export const HISTORY_LIMIT = 10_000;
+/** Pruned once per this many entries, so a statement does not pay for a DELETE each time. */
+const HISTORY_PRUNE_EVERY = 500;
 const DESIRED_STATES: readonly DesiredState[] = ['RUNNING', 'PAUSED'];
 
 /** The SQLite catalog: connector specs, config versions, desired state and statement history. */
@@ -235,7 +244,7 @@ export class Catalog {
    */
   recordStatement(r: Omit<StatementRecord, 'id' | 'executedAt'>): void {
     this.write(() => {
-      this.stmt('INSERT INTO statements (executed_at, kind, text, ok, error_code, source) VALUES (?, ?, ?, ?, ?, ?)').run(
+      const { lastInsertRowid } = this.stmt('INSERT INTO statements (executed_at, kind, text, ok, error_code, source) VALUES (?, ?, ?, ?, ?, ?)').run(
         timestamp(),
         r.kind,
         r.text,
@@ -243,6 +252,9 @@ export class Catalog {
         r.errorCode ?? null,
         r.source ?? null,
       );
+      // Ids only grow (AUTOINCREMENT), so everything at or below newest - limit is older than the newest `limit`.
+      const id = Number(lastInsertRowid);
+      if (id % HISTORY_PRUNE_EVERY === 0) this.stmt('DELETE FROM statements WHERE id <= ?').run(id - HISTORY_LIMIT);
     });
   }
 
