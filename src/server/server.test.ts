@@ -249,6 +249,11 @@ describe('WebSocket /ws', () => {
     expect(done).toMatchObject({ printed: 2, cancelled: false });
     expect(c.frames.filter((f) => f['id'] === 'p' && 'row' in f).map((f) => (f['row'] as Record<string, unknown>)['value'])).toEqual(['l1', 'l2']);
 
+    // Two PRINTs in one request stream one after the other, each ending with its done frame.
+    await c.request('two', 'PRINT `printer-lines` FROM BEGINNING LIMIT 1; PRINT `printer-lines` FROM BEGINNING LIMIT 2;');
+    await c.next((f) => f['id'] === 'two' && f['done'] === true && f['printed'] === 2);
+    expect(c.frames.filter((f) => f['id'] === 'two' && !('results' in f)).map((f) => ('row' in f ? (f['row'] as Record<string, unknown>)['value'] : `done ${String(f['printed'])}`))).toEqual(['l1', 'done 1', 'l1', 'l2', 'done 2']);
+
     await c.request('live', 'PRINT `printer-lines`;');
     fs.appendFileSync(file, 'l4\n');
     await c.next((f) => f['id'] === 'live' && 'row' in f);

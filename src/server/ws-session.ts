@@ -214,8 +214,7 @@ export class WsSession {
         this.open.delete(id);
         if (failure !== undefined || !outcome) return this.send({ id, error: errorOf(failure) });
         this.send({ id, results: outcome.entities, executed: outcome.executed });
-        const print = outcome.entities.find((e): e is PrintEntity => e['@type'] === 'print_topic');
-        if (print) void this.stream(id, print);
+        this.streamPrints(id, outcome.entities);
       },
     );
   }
@@ -233,28 +232,37 @@ export class WsSession {
       return;
     }
     this.send({ id, results: entities });
-    const print = entities.find((e): e is PrintEntity => e['@type'] === 'print_topic');
-    if (print) void this.stream(id, print);
+    this.streamPrints(id, entities);
   }
 
-  /** PRINT: one frame per record until LIMIT or cancel, then a frame saying it is done. */
-  private async stream(id: RequestId, p: PrintEntity): Promise<void> {
+  /**
+   * PRINT: one frame per record until LIMIT or cancel, then a frame saying it is done. Several PRINTs in one
+   * request stream one after the other, as `sluice run` prints them; a cancel ends the current one and skips the
+   * rest (each still gets its done frame, so a client waiting for it is not left hanging).
+   */
+  private streamPrints(id: RequestId, entities: readonly Entity[]): void {
+    const prints = entities.filter((e): e is PrintEntity => e['@type'] === 'print_topic');
+    if (prints.length === 0) return;
     const ac = new AbortController();
     this.streams.set(id, ac);
-    let printed = 0;
-    try {
-      if (this.o.log) {
-        printed = await printRecords(p, this.o.log, async (r) => {
-          this.send({ id, row: printRecord(r) });
-          await this.drained(ac.signal);
-        }, ac.signal);
+    void (async () => {
+      try {
+        for (const p of prints) {
+          let printed = 0;
+          if (this.o.log && !ac.signal.aborted) {
+            printed = await printRecords(p, this.o.log, async (r) => {
+              this.send({ id, row: printRecord(r) });
+              await this.drained(ac.signal);
+            }, ac.signal);
+          }
+          this.send({ id, done: true, printed, cancelled: ac.signal.aborted });
+        }
+      } catch (err) {
+        this.send({ id, error: errorOf(err) });
+      } finally {
+        this.streams.delete(id);
       }
-      this.send({ id, done: true, printed, cancelled: ac.signal.aborted });
-    } catch (err) {
-      this.send({ id, error: errorOf(err) });
-    } finally {
-      this.streams.delete(id);
-    }
+    })();
   }
 
   /** Waits while the client is behind; closes the socket if it stops reading altogether. */
