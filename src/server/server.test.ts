@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import http2 from 'node:http2';
+import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, TestClient, type ServerRig } from './testing.js';
@@ -142,6 +143,41 @@ describe('HTTP/2 without TLS (prior knowledge), as ksqlDB clients that speak it 
     }
     // HTTP/1.1 still works beside it.
     expect((await fetch(`${r.url}/info`, { headers: { authorization: 'Bearer h2-token' } })).status).toBe(200);
+  });
+});
+
+/** Sends raw bytes and returns everything the server answered before it closed the connection. */
+function raw(r: ServerRig, text: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(new URL(r.url).port), '127.0.0.1', () => socket.write(text));
+    let got = '';
+    socket.on('data', (d: Buffer) => (got += d.toString()));
+    socket.on('error', reject);
+    socket.on('close', () => resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(got)?.[1]), body: got.slice(got.indexOf('\r\n\r\n') + 4) }));
+  });
+}
+
+describe('upgrades', () => {
+  it('answers a request that asks for another protocol (curl --http2 asks for h2c) as plain HTTP/1.1', async () => {
+    const r = await server({ token: 'up-token' });
+    const h2c = 'Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n';
+    const info = await raw(r, `GET /info HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer up-token\r\n${h2c}\r\n`);
+    expect(info.status).toBe(200);
+    expect(JSON.parse(info.body)).toMatchObject({ KsqlServerInfo: { serverStatus: 'RUNNING' } });
+    const body = JSON.stringify({ ksql: 'SHOW CONNECTORS;' });
+    const listed = await raw(r, `POST /ksql HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer up-token\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n${h2c}\r\n${body}`);
+    expect(listed.status).toBe(200);
+    expect(JSON.parse(listed.body)).toMatchObject([{ '@type': 'connector_list' }]);
+    expect((await raw(r, `GET /info HTTP/1.1\r\nHost: x\r\n${h2c}\r\n`)).status).toBe(401);
+  });
+
+  it('answers a broken WebSocket handshake with a JSON error', async () => {
+    const r = await server();
+    const bad = await raw(r, 'GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: short\r\n\r\n');
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body)).toMatchObject({ '@type': 'generic_error', code: 'BAD_REQUEST', message: expect.stringContaining('Sec-WebSocket-Key') });
+    const version = await raw(r, 'GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 7\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+    expect(JSON.parse(version.body)).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('Version') });
   });
 });
 

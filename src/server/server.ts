@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttp2Server, type Http2Server, type ServerHttp2Session } from 'node:http2';
 import net, { type AddressInfo } from 'node:net';
 import { Duplex as DuplexStream, type Duplex } from 'node:stream';
@@ -48,6 +48,7 @@ export class SluiceServer {
   private readonly sessions = new Set<ServerHttp2Session>();
   private readonly listener: net.Server;
   private readonly sockets = new Set<net.Socket>();
+  private readonly serve: (req: ApiRequest, res: ApiResponse) => void;
 
   constructor(private readonly o: ServerOptions) {
     const maxBytes = o.maxRequestBytes ?? MiB;
@@ -58,7 +59,7 @@ export class SluiceServer {
     // Reads keep their history entries back until the next group commit; when writes are rare, this writes them.
     this.historyTimer = setInterval(() => o.engine.flushHistory(), 1000);
     this.historyTimer.unref();
-    const serve = (req: ApiRequest, res: ApiResponse) => {
+    const serve = (this.serve = (req: ApiRequest, res: ApiResponse) => {
       if (!this.authorised(req)) {
         const body = JSON.stringify(genericError(unauthorised()));
         res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
@@ -70,7 +71,7 @@ export class SluiceServer {
         if (!res.headersSent) res.writeHead(500);
         res.end();
       });
-    };
+    });
     this.http = createServer(serve);
     // ksqlDB clients that speak HTTP/2 without TLS (prior knowledge, as ksqlDB's own Java client) are served on the
     // same port: a connection that opens with HTTP/2's preface goes to the HTTP/2 server.
@@ -152,15 +153,53 @@ export class SluiceServer {
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // Any other upgrade (curl --http2 asks for h2c) may be ignored (RFC 9110 §7.8): answered as HTTP/1.1.
+    if (req.headers.upgrade?.toLowerCase() !== 'websocket') return this.ignoreUpgrade(req, socket, head);
     const path = (req.url ?? '/').split('?')[0];
     const refuse = (err: SluiceError) => {
       const body = JSON.stringify(genericError(err));
       const status = httpStatus(err.errorCode);
-      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Not Found'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n${status === 401 ? 'www-authenticate: Bearer\r\n' : ''}\r\n${body}`);
+      socket.end(`HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n${status === 401 ? 'www-authenticate: Bearer\r\n' : ''}\r\n${body}`);
     };
     if (!this.authorised(req)) return refuse(unauthorised());
     if (path !== '/ws') return refuse(new SluiceError('NOT_FOUND', `no WebSocket endpoint at ${path}; it is /ws`));
+    // Checked here so a broken handshake gets the same JSON error as everything else (ws would answer plain text).
+    const problem = handshakeProblem(req);
+    if (problem) return refuse(new SluiceError('BAD_REQUEST', `not a WebSocket handshake: ${problem}`));
     this.wss.handleUpgrade(req, socket, head, (ws) => this.wss.emit('connection', ws, req));
+  }
+
+  /** Serves a request that asked to upgrade to something else as a plain HTTP/1.1 request, then closes. */
+  private ignoreUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket as net.Socket);
+    res.once('finish', () => {
+      res.detachSocket(socket as net.Socket);
+      socket.end();
+    });
+    if (req.headers['transfer-encoding'] !== undefined) {
+      const body = JSON.stringify(genericError(new SluiceError('BAD_REQUEST', 'a request that asks to upgrade must give its body with content-length')));
+      res.writeHead(400, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+      return;
+    }
+    // The HTTP parser stopped at the headers: the body is what it read past them, then the rest of the socket.
+    const length = Number(req.headers['content-length'] ?? 0);
+    const body = async function* (): AsyncGenerator<Buffer> {
+      let left = Number.isFinite(length) ? length : 0;
+      if (left > 0 && head.length > 0) {
+        yield head.subarray(0, left);
+        left -= Math.min(left, head.length);
+      }
+      if (left <= 0) return;
+      for await (const chunk of socket as AsyncIterable<Buffer>) {
+        yield chunk.subarray(0, left);
+        left -= Math.min(left, chunk.length);
+        if (left <= 0) return;
+      }
+    };
+    this.serve({ url: req.url, method: req.method, headers: req.headers, [Symbol.asyncIterator]: body }, res);
   }
 }
 
@@ -183,6 +222,18 @@ function streamOver(socket: net.Socket, first: Buffer): Duplex {
   socket.on('close', () => stream.destroy());
   socket.resume();
   return stream;
+}
+
+const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found' };
+
+/** What makes an upgrade request not a WebSocket handshake (RFC 6455 §4.2.1), or undefined. */
+function handshakeProblem(req: IncomingMessage): string | undefined {
+  if (req.method !== 'GET') return `the method must be GET, not ${req.method}`;
+  const key = req.headers['sec-websocket-key'];
+  if (typeof key !== 'string' || !/^[+/0-9A-Za-z]{22}==$/.test(key)) return 'Sec-WebSocket-Key must be 16 bytes in base64';
+  const version = req.headers['sec-websocket-version'];
+  if (version !== '13' && version !== '8') return 'Sec-WebSocket-Version must be 13';
+  return undefined;
 }
 
 function unauthorised(): SluiceError {
