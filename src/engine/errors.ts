@@ -1,5 +1,5 @@
 import { flattenErrors, SluiceError, toSluiceError } from '../errors/base.js';
-import { blankUnparsedText } from '../sql/mask.js';
+import { blankUnparsedText, maskSourceLine } from '../sql/mask.js';
 import type { SecretRedactor } from '../sql/secret-redactor.js';
 import type { StatementErrorEntity } from './results.js';
 
@@ -45,7 +45,6 @@ export function errorEntities(err: unknown, statementText: string, source: strin
     const raw = lines[n - 1];
     if (raw === undefined) return undefined;
     let m = masked.get(n);
-    // Same-length masking: the caret must stay under the right column.
     if (m === undefined) masked.set(n, (m = blankUnparsedText(raw)));
     return m;
   };
@@ -64,7 +63,8 @@ export function errorEntities(err: unknown, statementText: string, source: strin
       if (e.loc.file !== undefined) entity.file = e.loc.file;
       const line = lineAt(e.loc.line);
       if (line !== undefined) {
-        const shown = excerpt(line, e.loc.column);
+        const masked = maskSourceLine(line, e.loc.column);
+        const shown = excerpt(masked.text, masked.column);
         entity.sourceLine = shown.text;
         if (shown.column !== e.loc.column) entity.sourceColumn = shown.column;
       }

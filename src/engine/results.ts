@@ -183,7 +183,7 @@ export interface StatementErrorEntity {
   hint?: string;
   /** The source line the position is on (secrets masked), so any client can draw a caret under it. */
   sourceLine?: string;
-  /** When sourceLine is an excerpt of a long line: the caret's column within the excerpt. */
+  /** When the caret's column within sourceLine differs from `column` (an excerpt of a long line, or a secret masked before it). */
   sourceColumn?: number;
   warnings: Warning[];
 }

@@ -6,7 +6,7 @@ import { Engine } from '../engine/engine.js';
 import type { Entity } from '../engine/results.js';
 import { Session } from '../engine/session.js';
 import { build, buildAll, vars } from './fixtures/helpers.js';
-import { blankSpans, maskStatementText, maskUnparsedText, secretValueSpans, blankUnparsedText } from './mask.js';
+import { blankSpans, maskSourceLine, maskStatementText, maskUnparsedText, secretValueSpans, blankUnparsedText } from './mask.js';
 import { SecretRedactor } from './secret-redactor.js';
 import { parseScript } from './parse.js';
 
@@ -317,5 +317,29 @@ describe('unparsable statements never show a secret, whatever sits between key a
 
   it('leaves values of other keys alone', () => {
     expect(maskUnparsedText("CREATE X WITH ('mode' = 'bulk', 'topic' = 't' 'u')")).toBe("CREATE X WITH ('mode' = 'bulk', 'topic' = 't' 'u')");
+  });
+});
+
+describe('maskSourceLine (the line under an error)', () => {
+  const line = (secret: string) => `WITH ('connection.password' = '${secret}', 'tpoic' = 'x')`;
+
+  it('shows every secret as the same mask, whatever its length, with the caret still under its token', () => {
+    const shown = ['abc', 'a-much-longer-password-here'].map((secret) => {
+      const text = line(secret);
+      return maskSourceLine(text, text.indexOf("'tpoic'") + 1);
+    });
+    expect(shown[0]).toEqual(shown[1]);
+    expect(shown[0]!.text).toBe(`WITH ('connection.password' = ${M}, 'tpoic' = 'x')`);
+    expect(shown[0]!.text.slice(shown[0]!.column - 1)).toMatch(/^'tpoic'/);
+  });
+
+  it('puts a caret inside the secret at the mask, and one before it where it was', () => {
+    const text = line('hunter2hunter2');
+    expect(maskSourceLine(text, text.indexOf('hunter2') + 4).column).toBe(text.indexOf("'hunter2") + 1);
+    expect(maskSourceLine(text, 2)).toEqual({ text: maskSourceLine(text, 1).text, column: 2 });
+  });
+
+  it('leaves lines without secrets as they are', () => {
+    expect(maskSourceLine("WITH ('mode' = 'bulk')", 7)).toEqual({ text: "WITH ('mode' = 'bulk')", column: 7 });
   });
 });

@@ -70,6 +70,32 @@ export function blankUnparsedText(text: string): string {
   return blankSpans(text, secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, text)));
 }
 
+/**
+ * A source line shown under an error: every secret value becomes '********' whatever its length (stars of the
+ * same length would tell it), and the caret column moves with the text, so it stays under the same token (or at
+ * the mask, when the error is inside the secret). Columns are 1-based.
+ */
+export function maskSourceLine(line: string, column: number): { text: string; column: number } {
+  const lexed = tokenize(line);
+  const spans = secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, line));
+  if (spans.length === 0) return { text: line, column };
+  const caret = column - 1;
+  let out = '';
+  let at = 0;
+  let moved: number | undefined;
+  for (const span of spans) {
+    if (span.start < at) continue;
+    const end = Math.min(span.end, line.length);
+    if (moved === undefined && caret < span.start && caret >= at) moved = out.length + (caret - at);
+    out += line.slice(at, span.start);
+    if (moved === undefined && caret >= span.start && caret < end) moved = out.length;
+    out += QUOTED_MASK;
+    at = end;
+  }
+  if (moved === undefined) moved = out.length + Math.max(0, caret - at);
+  return { text: out + line.slice(at), column: moved + 1 };
+}
+
 /** Where unclosed strings start: they run to the end of the text and may hold a secret. */
 export function unterminatedOffsets(diagnostics: readonly { offset: number; message: string }[], text: string): number[] {
   return diagnostics.filter((d) => text[d.offset] === "'" || text[d.offset] === '"' || text[d.offset] === '`').map((d) => d.offset);
