@@ -65,5 +65,7 @@ export interface ConnectorStatusRecord {
   lastError?: { message: string; at: string };
   /** Topics a source has written to. */
   topics?: string[];
+  /** Failures of the connector itself (to start, to split into tasks), over all its runs; task errors are per task. */
+  errors?: number;
   updatedAt: string;
 }

@@ -66,6 +66,8 @@ export class ConnectorWorker {
   private launched = false;
   /** Why the connector itself (not a task) failed to start, kept as lastError across restarts. */
   private connectorError: { message: string; at: string } | undefined;
+  /** How many times this run failed to start (counted with the task errors in metrics). */
+  private startErrors = 0;
   private readonly logger: Logger;
   /** Topics this connector has written to (sources), kept across restarts. */
   private readonly topics: Set<string>;
@@ -121,6 +123,7 @@ export class ConnectorWorker {
       if (signal.aborted) return;
       this.logger.error(`cannot start: ${describeError(err)}`);
       this.connectorError = { message: describeError(err), at: new Date().toISOString() };
+      this.startErrors += 1;
       this.setState('FAILED', describeError(err));
     } finally {
       this.launched = true;
@@ -193,6 +196,8 @@ export class ConnectorWorker {
     if (this.trace !== undefined) record.trace = this.trace;
     if (lastError) record.lastError = lastError;
     if (this.topics.size > 0) record.topics = [...this.topics].sort();
+    const errors = (this.previous?.errors ?? 0) + this.startErrors;
+    if (errors > 0) record.errors = errors;
     return record;
   }
 

@@ -116,6 +116,20 @@ describe('REST (ksqlDB endpoints)', () => {
   });
 });
 
+describe('metrics of a connector that cannot start', () => {
+  it('counts its failures in sluice_connector_errors_total', async () => {
+    const r = await server();
+    await ksql(r, { ksql: "CREATE SOURCE CONNECTOR db WITH ('connector.class' = 'JdbcSourceConnector', 'connection.url' = 'jdbc:postgresql://127.0.0.1:1/none', 'connection.attempts' = '1', 'mode' = 'bulk', 'topic.prefix' = 'x-');" });
+    let text = '';
+    for (let i = 0; i < 200 && !/sluice_connector_state\{connector="DB",type="source",state="FAILED"\} 1/.test(text); i++) {
+      await new Promise((res) => setTimeout(res, 50));
+      text = await (await fetch(`${r.url}/metrics`)).text();
+    }
+    expect(text).toMatch(/sluice_connector_state\{connector="DB",type="source",state="FAILED"\} 1/);
+    expect(Number(/sluice_connector_errors_total\{connector="DB",type="source"\} (\d+)/.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe('HTTP/2 without TLS (prior knowledge), as ksqlDB clients that speak it connect', () => {
   it('answers /ksql and /info over HTTP/2 on the same port, and asks for the token there too', async () => {
     const r = await server({ token: 'h2-token' });

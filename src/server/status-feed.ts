@@ -82,7 +82,8 @@ export class StatusFeed {
         state: status?.state ?? 'UNASSIGNED',
         recordsIn: sum('recordsIn'),
         recordsOut: sum('recordsOut'),
-        errors: sum('errors'),
+        // A connector that failed to start has no task to count it.
+        errors: sum('errors') + (status?.errors ?? 0),
         inPerSecond: 0,
         outPerSecond: 0,
       };
