@@ -39,6 +39,17 @@ describe('DataDirLock in one process', () => {
     DataDirLock.acquire(dirs.dataDir, 'again').release();
   });
 
+  it('says what to do when lock.db is damaged', () => {
+    fs.mkdirSync(dirs.dataDir, { recursive: true });
+    const file = path.join(dirs.dataDir, 'lock.db');
+    fs.writeFileSync(file, 'this is not a database, just text that is long enough to have a header.'.repeat(20));
+    const err = thrown(() => DataDirLock.acquire(dirs.dataDir, 'sluice run'));
+    expect(err.code).toBe('CATALOG_ERROR');
+    expect(err.hint).toBe(`${file} is damaged; it holds only the lock: if no Sluice process uses this data dir, delete it`);
+    fs.rmSync(file);
+    DataDirLock.acquire(dirs.dataDir, 'again').release();
+  });
+
   it('makes a second read-write Catalog.open fail, and lock: false skips it', () => {
     const first = Catalog.open(dirs.dataDir, { owner: 'first' });
     expect(thrown(() => Catalog.open(dirs.dataDir)).code).toBe('DATA_DIR_LOCKED');

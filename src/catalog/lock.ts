@@ -52,7 +52,12 @@ export class DataDirLock {
     } catch (err) {
       db?.close(); // also rolls back a half-done BEGIN and drops any lock we got
       if (isSqliteError(err, 'SQLITE_BUSY', 'SQLITE_LOCKED')) throw lockedError(dir);
-      throw new CatalogError('CATALOG_ERROR', `cannot lock data dir ${dir}: ${(err as Error).message}`, { cause: err });
+      // lock.db holds nothing but the lock, but it is not deleted here: a process may hold a lock on it.
+      const damaged = isSqliteError(err, 'SQLITE_NOTADB', 'SQLITE_CORRUPT');
+      throw new CatalogError('CATALOG_ERROR', `cannot lock data dir ${dir}: ${(err as Error).message}`, {
+        cause: err,
+        ...(damaged ? { hint: `${file} is damaged; it holds only the lock: if no Sluice process uses this data dir, delete it` } : {}),
+      });
     }
   }
 
