@@ -42,10 +42,9 @@ function knownClasses(registry: ConnectorRegistry): string {
 function resolveClass(input: ConnectorConfigInput, given: Property | undefined, errors: SluiceError[]): ConnectorDefinition | undefined {
   const key = frameworkField.connectorClass.key;
   const { registry } = input;
-  if (given === undefined) {
-    errors.push(
-      configError('MISSING_CONNECTOR_CLASS', `missing required key '${key}'`, input.statementLoc, `known classes: ${knownClasses(registry)}`),
-    );
+  if (given === undefined || given.valueKind === 'null') {
+    const at = given?.valueLoc ?? input.statementLoc;
+    errors.push(configError('MISSING_CONNECTOR_CLASS', `missing required key '${key}'`, at, `known classes: ${knownClasses(registry)}`));
     return undefined;
   }
   const name = given.value.trim();
@@ -75,6 +74,8 @@ export function validateConnectorConfig(input: ConnectorConfigInput): ConnectorC
   const errors: SluiceError[] = [];
   const entries = new Map<string, LocatedValue>();
   const first = new Map<string, Property>();
+  /** Keys given as NULL: not set (Kafka Connect's PATCH uses null the same way), so their defaults apply. */
+  const nulls = new Map<string, Loc>();
   for (const p of input.properties) {
     const earlier = first.get(p.key);
     if (earlier) {
@@ -83,15 +84,18 @@ export function validateConnectorConfig(input: ConnectorConfigInput): ConnectorC
       continue;
     }
     first.set(p.key, p);
-    entries.set(p.key, { value: p.value, keyLoc: p.keyLoc, valueLoc: p.valueLoc });
+    if (p.valueKind === 'null') nulls.set(p.key, p.valueLoc);
+    else entries.set(p.key, { value: p.value, keyLoc: p.keyLoc, valueLoc: p.valueLoc });
   }
-  const definition = resolveClass(input, first.get(frameworkField.connectorClass.key), errors);
+  const classGiven = first.get(frameworkField.connectorClass.key);
+  const definition = resolveClass(input, classGiven, errors);
   const checked = checkConfig({
     definition,
     // An unresolved class still lets the framework keys of the stated kind be judged.
     kind: definition?.kind ?? (input.connectorType === 'SOURCE' ? 'source' : 'sink'),
     entries,
-    locate: () => input.statementLoc,
+    // A required key given as NULL is missing where the NULL is written.
+    locate: (key) => nulls.get(key) ?? input.statementLoc,
     defaultUnknownKeys: input.defaultUnknownKeys,
   });
   const result: ConnectorConfigResult = {
@@ -109,6 +113,8 @@ export interface AlteredConfigInput {
   config: Readonly<Record<string, string>>;
   /** Each key the ALTER statement set or unset, with where it was written. */
   changedLocs: ReadonlyMap<string, Loc>;
+  /** Where each value the statement SET was written: value errors point there. */
+  valueLocs?: ReadonlyMap<string, Loc>;
   statementLoc: Loc;
   defaultUnknownKeys?: 'error' | 'warn';
 }
@@ -131,14 +137,14 @@ export function validateAlteredConfig(input: AlteredConfigInput): Omit<Connector
   const entries = new Map<string, LocatedValue>();
   for (const [key, value] of Object.entries(input.config)) {
     const loc = changedLocs.get(key);
-    entries.set(key, { value, keyLoc: loc, valueLoc: loc });
+    entries.set(key, { value, keyLoc: loc, valueLoc: input.valueLocs?.get(key) ?? loc });
   }
   const checked = checkConfig({
     definition: def,
     kind: def.kind,
     entries,
     // An unset key is absent from the config, so its UNSET position is where a "missing" error belongs.
-    locate: (key) => changedLocs.get(key) ?? firstChange ?? input.statementLoc,
+    locate: (key) => input.valueLocs?.get(key) ?? changedLocs.get(key) ?? firstChange ?? input.statementLoc,
     defaultUnknownKeys: input.defaultUnknownKeys,
   });
   return { config: checked.config, errors: byPosition([...errors, ...checked.errors]), warnings: checked.warnings };

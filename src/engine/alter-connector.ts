@@ -37,6 +37,7 @@ export function alterConnector(s: AlterConnectorSet | AlterConnectorUnset, ctx: 
   }
   const merged: Record<string, string> = { ...record.config };
   const changedLocs = new Map<string, Loc>();
+  const valueLocs = new Map<string, Loc>();
   const errors: SqlSemanticError[] = [];
   if (s.kind === 'AlterConnectorSet') {
     for (const p of s.properties) {
@@ -45,6 +46,7 @@ export function alterConnector(s: AlterConnectorSet | AlterConnectorUnset, ctx: 
         continue;
       }
       changedLocs.set(p.key, p.keyLoc);
+      valueLocs.set(p.key, p.valueLoc);
       if (p.valueKind === 'null') delete merged[p.key];
       else merged[p.key] = p.value;
     }
@@ -61,6 +63,7 @@ export function alterConnector(s: AlterConnectorSet | AlterConnectorUnset, ctx: 
     definition: def,
     config: merged,
     changedLocs,
+    valueLocs,
     statementLoc: s.loc,
     defaultUnknownKeys: ctx.session.property('sluice.unknown.keys') === 'warn' ? 'warn' : 'error',
   });

@@ -21,8 +21,7 @@ export function createConnector(s: CreateConnector, ctx: ExecContext): Connector
     connectorType: s.connectorType,
     typeLoc: s.typeLoc,
     statementLoc: s.loc,
-    // NULL means "not set" (Kafka Connect's PATCH uses null the same way), so the key's default applies.
-    properties: s.properties.filter((p) => p.valueKind !== 'null'),
+    properties: s.properties,
     registry: ctx.registry,
     defaultUnknownKeys: ctx.session.property('sluice.unknown.keys') === 'warn' ? 'warn' : 'error',
   });

@@ -32,3 +32,18 @@ describe('error entities at scale', () => {
     expect(e.column).toBeGreaterThan(240);
   });
 });
+
+describe('where config errors point', () => {
+  const at = (e: StatementErrorEntity | undefined) => `${e?.code} ${e?.line}:${e?.column}`;
+
+  it("at the value an ALTER sets, and at a NULL given for a required key", () => {
+    const engine = new Engine({ catalog: Catalog.inMemory() });
+    const session = new Session();
+    engine.execute("CREATE SINK CONNECTOR s WITH ('connector.class'='FileStreamSink', 'file'='x.txt', 'topics'='t');", session);
+    const run = (sql: string) => engine.execute(sql, session).filter(isError);
+    expect(run("ALTER CONNECTOR s SET (\n  'tasks.max' = 'abc');").map(at)).toEqual(['INVALID_CONFIG_VALUE 2:17']);
+    expect(run("CREATE SOURCE CONNECTOR f WITH ('connector.class'='FileStreamSource',\n  'topic'=NULL);").map(at)).toEqual(['MISSING_REQUIRED_CONFIG 2:11']);
+    expect(run("CREATE SOURCE CONNECTOR f WITH (\n 'connector.class' = NULL, 'topic'='t');").map(at)).toEqual(['MISSING_CONNECTOR_CLASS 2:22']);
+    expect(run("CREATE SOURCE CONNECTOR f WITH ('connector.class'='FileStreamSource', 'topic'=NULL, 'topic'='t');").map(at)).toEqual(['MISSING_REQUIRED_CONFIG 1:79', 'DUPLICATE_CONFIG_KEY 1:85']);
+  });
+});
