@@ -8,7 +8,8 @@ import type { RuntimeView } from '../runtime/runtime.js';
 import { genericError, httpStatus } from './errors.js';
 import type { GroupCommit } from './group-commit.js';
 import type { ServerMetrics } from './metrics.js';
-import { applyProperties, applyVariables, isObject } from './request.js';
+import { queryEndpoint } from './query-endpoint.js';
+import { applyProperties, applyVariables, isObject, readBody } from './request.js';
 
 /** What the endpoints use of a request and a response: HTTP/1.1's and HTTP/2's compatibility objects alike. */
 export interface ApiRequest extends AsyncIterable<Buffer> {
@@ -22,6 +23,11 @@ export interface ApiResponse {
   writeHead(status: number, headers?: Record<string, string | number>): unknown;
   setHeader(name: string, value: string): unknown;
   end(body?: string): unknown;
+  /** Streams (PRINT on /query): false when the client is behind, and 'drain' says when it has caught up. */
+  write(chunk: string): boolean;
+  flushHeaders(): void;
+  once(event: 'close' | 'drain', listener: () => void): unknown;
+  off(event: 'close' | 'drain', listener: () => void): unknown;
 }
 
 export interface HttpApiOptions {
@@ -32,7 +38,10 @@ export interface HttpApiOptions {
   commits: GroupCommit;
 }
 
-/** ksqlDB's REST endpoints Sluice answers, with ksqlDB's bodies: POST /ksql, GET /info, GET /healthcheck; and GET /metrics. */
+/**
+ * ksqlDB's REST endpoints Sluice answers, with ksqlDB's bodies: POST /ksql, POST /query and POST /query-stream
+ * (PRINT), GET /info, GET /healthcheck; and GET /metrics.
+ */
 export async function handleHttp(req: ApiRequest, res: ApiResponse, o: HttpApiOptions): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
   try {
@@ -40,6 +49,10 @@ export async function handleHttp(req: ApiRequest, res: ApiResponse, o: HttpApiOp
       case '/ksql':
         allow(req, 'POST');
         return await ksql(req, res, o);
+      case '/query':
+      case '/query-stream':
+        allow(req, 'POST');
+        return await queryEndpoint(path, req, res, o);
       case '/info':
         allow(req, 'GET');
         return json(res, 200, { KsqlServerInfo: { version: VERSION, kafkaClusterId: 'embedded', ksqlServiceId: 'sluice', serverStatus: 'RUNNING' } });
@@ -54,7 +67,7 @@ export async function handleHttp(req: ApiRequest, res: ApiResponse, o: HttpApiOp
         return;
       }
       default:
-        throw new SluiceError('NOT_FOUND', `no endpoint ${path} (there are POST /ksql, GET /info, GET /healthcheck, GET /metrics and the WebSocket at /ws)`);
+        throw new SluiceError('NOT_FOUND', `no endpoint ${path} (there are POST /ksql, POST /query and POST /query-stream for PRINT, GET /info, GET /healthcheck, GET /metrics and the WebSocket at /ws)`);
     }
   } catch (err) {
     const e = toSluiceError(err);
@@ -75,19 +88,6 @@ function json(res: ApiResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-async function readBody(req: ApiRequest, max: number): Promise<string> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > max) throw new SluiceError('REQUEST_TOO_LARGE', `the body is ${declared} bytes; the limit is ${max}`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += chunk.length;
-    if (size > max) throw new SluiceError('REQUEST_TOO_LARGE', `the body is over the limit of ${max} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /**
  * ksqlDB's statement endpoint: every statement is validated first (nothing runs if one fails), then they run in
  * order. The answer is the array of entities, or ksqlDB's statement_error with the HTTP status of its code and
@@ -106,9 +106,9 @@ async function ksql(req: ApiRequest, res: ApiResponse, o: HttpApiOptions): Promi
   applyVariables(session, body['sessionVariables'], 'sessionVariables');
   applyProperties(session, body['streamsProperties'], 'streamsProperties', true);
   const ksqlText = body['ksql'];
-  // As ksqlDB: PRINT streams, so it is not answered here — refused before anything runs.
+  // As ksqlDB: PRINT streams, so it is not answered here — refused before anything runs, pointing to /query.
   if (/(^|;)\s*PRINT\b/i.test(ksqlText.replace(/--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'|`[^`]*`|"[^"]*"/g, ' '))) {
-    throw new SluiceError('BAD_REQUEST', 'PRINT streams records: send it over the WebSocket at /ws');
+    throw new SluiceError('BAD_REQUEST', 'PRINT streams records: send it to POST /query, or over the WebSocket at /ws');
   }
   // Reads need neither a commit nor a trial run on a copy of the catalog: answered at once.
   const outcome = o.engine.readOnly(ksqlText)

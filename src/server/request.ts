@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Session } from '../engine/session.js';
 import { checkSessionProperty } from '../engine/session-properties.js';
 import { SluiceError } from '../errors/base.js';
@@ -8,6 +9,20 @@ const NO_LOC = { line: 1, column: 1, offset: 0, length: 0 };
 /** A JSON object (not null, not an array). */
 export function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** A request body as text, refused (413) beyond `max` bytes — declared or actually sent. */
+export async function readBody(req: AsyncIterable<Buffer> & { readonly headers: IncomingHttpHeaders }, max: number): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > max) throw new SluiceError('REQUEST_TOO_LARGE', `the body is ${declared} bytes; the limit is ${max}`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > max) throw new SluiceError('REQUEST_TOO_LARGE', `the body is over the limit of ${max} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function badRequest(message: string): SluiceError {
