@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentServer } from './helpers/silent-server.js';
 
 /**
  * The interactive shell driven through a real pseudo-terminal: tmux runs the built `sluice shell`, we type with
@@ -308,5 +309,53 @@ if (!hasTmux && process.env['CI']) {
     tmux.keys(C, 'Enter');
     await tmux.waitFor(C, /Exiting Sluice\.\n\[exit status 0\]/, 'the goodbye and exit status 0');
     tmux.keys(S, 'C-c');
+  });
+
+  it('against a server that does not answer: Ctrl-C stops the wait, --request-timeout ends it, and the session goes on', async () => {
+    // Answers SHOW VARIABLES only, to show the session still works after the requests left unanswered.
+    const silent = await silentServer((r) =>
+      r['sql'] === 'SHOW VARIABLES;' ? { results: [{ '@type': 'variables', statementText: 'SHOW VARIABLES;', warnings: [], variables: [{ name: 'answered', value: 'yes' }] }] } : undefined,
+    );
+    const received = async (sql: string) => {
+      const deadline = Date.now() + WAIT_MS;
+      while (!silent.requests.some((r) => r['sql'] === sql)) {
+        if (Date.now() > deadline) throw new Error(`${sql} did not reach the server`);
+        await sleep(20);
+      }
+    };
+    const Q = 'quiet';
+    try {
+      tmux.start(Q, dir, `env SLUICE_HISTORY_FILE='${historyFile}' '${process.execPath}' '${BIN}' shell --server ${silent.url} --request-timeout 2; echo "[exit status $?]"`);
+      await tmux.waitFor(Q, PROMPT_LINE);
+
+      // A read: as for a PRINT stopped with Ctrl-C, the prompt comes back and nothing else is said.
+      tmux.type(Q, 'DESCRIBE CONNECTOR nothing;');
+      tmux.keys(Q, 'Enter');
+      await received('DESCRIBE CONNECTOR nothing;');
+      tmux.keys(Q, 'C-c');
+      await tmux.waitFor(Q, /^sluice> DESCRIBE CONNECTOR nothing;\nsluice>\s*$/m, 'the prompt back after Ctrl-C');
+
+      // A write may still happen on the server: that is said.
+      await freshScreen(Q);
+      tmux.type(Q, 'DROP CONNECTOR nothing;');
+      tmux.keys(Q, 'Enter');
+      await received('DROP CONNECTOR nothing;');
+      tmux.keys(Q, 'C-c');
+      await tmux.waitFor(Q, /^sluice: INTERRUPTED stopped waiting for the answer of the Sluice server at ws:.*; the server may still run it\nsluice>\s*$/m, 'the note and the prompt');
+
+      await freshScreen(Q);
+      tmux.type(Q, 'SHOW TOPICS;');
+      tmux.keys(Q, 'Enter');
+      await tmux.waitFor(Q, /^sluice: REQUEST_TIMEOUT the Sluice server at ws:.* did not answer within 2 s \(.*\)\nsluice>\s*$/m, 'the timeout and the prompt');
+
+      tmux.type(Q, 'SHOW VARIABLES;');
+      tmux.keys(Q, 'Enter');
+      await tmux.waitFor(Q, /answered +\| yes/, 'the answer to a later statement');
+      tmux.type(Q, 'exit');
+      tmux.keys(Q, 'Enter');
+      await tmux.waitFor(Q, /Exiting Sluice\.\n\[exit status 0\]/, 'the goodbye and exit status 0');
+    } finally {
+      await silent.close();
+    }
   });
 });

@@ -12,7 +12,7 @@ import { renderErrorLine } from '../render/error.js';
 import { parseScript } from '../sql/parse.js';
 import { completionContext, runInteractive } from '../shell/interactive.js';
 import { runPiped } from '../shell/piped.js';
-import { collectDefine, definesToVariables, parseOutput, resolveDataDir, type OutputFormat } from './options.js';
+import { collectDefine, DEFAULT_REQUEST_TIMEOUT, definesToVariables, parseOutput, resolveDataDir, type OutputFormat } from './options.js';
 import { Printer, type PrintStreamer, type Streams } from './printer.js';
 import { streamPrint } from './print-stream.js';
 import { hostRuntime, stopRuntime, untilSignal } from './runtime-host.js';
@@ -33,6 +33,8 @@ interface CommonOptions {
   /** run and shell: use a running `sluice serve` instead of this directory. */
   server?: string;
   authToken?: string;
+  /** With --server: seconds to wait for each answer ('0': no limit). */
+  requestTimeout?: string;
 }
 
 function readScript(file: string): string {
@@ -224,6 +226,7 @@ function program(streams: Streams, exit: { code: number }): Command {
     .option('--until-idle', 'exit once every source found nothing new and every sink committed everything (non-zero if a connector failed)')
     .option('--server <url>', 'run the script on a running sluice serve (e.g. http://127.0.0.1:8088)')
     .option('--auth-token <token>', 'bearer token for --server (default: $SLUICE_AUTH_TOKEN)')
+    .option('--request-timeout <seconds>', 'with --server: how long to wait for each answer (0: no limit)', DEFAULT_REQUEST_TIMEOUT)
     .action(async (file: string, opts: RunOptions) => {
       exit.code = await runCommand(file, opts, streams);
     });
@@ -237,6 +240,7 @@ function program(streams: Streams, exit: { code: number }): Command {
     .option('-e, --execute <sql>', 'execute the given statements, then exit')
     .option('--server <url>', 'talk to a running sluice serve (e.g. http://127.0.0.1:8088)')
     .option('--auth-token <token>', 'bearer token for --server (default: $SLUICE_AUTH_TOKEN)')
+    .option('--request-timeout <seconds>', 'with --server: how long to wait for each answer (0: no limit)', DEFAULT_REQUEST_TIMEOUT)
     .action(async (opts: ShellOptions) => {
       exit.code = await shellCommand(opts, streams);
     });

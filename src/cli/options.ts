@@ -19,6 +19,21 @@ export function parseOutput(value: string): OutputFormat {
   throw new UsageError('USAGE_ERROR', `--output must be table or json, not '${value}'`);
 }
 
+/** --request-timeout when not given: ample for a long script's validation and commit, and a hung server is noticed. */
+export const DEFAULT_REQUEST_TIMEOUT = '60';
+
+/** The longest a timer can wait (2^31 - 1 ms): Node turns a longer delay into 1 ms. */
+const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/** --request-timeout in seconds (fractions allowed), as milliseconds; 0 means no limit. */
+export function parseRequestTimeout(value: string): number {
+  const seconds = value.trim() === '' ? NaN : Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > MAX_TIMEOUT_SECONDS) {
+    throw new UsageError('USAGE_ERROR', `--request-timeout must be a number of seconds from 0 (no limit) to ${MAX_TIMEOUT_SECONDS}, not '${value}'`);
+  }
+  return Math.ceil(seconds * 1000);
+}
+
 /** --define NAME=VALUE, repeatable; the value may itself contain '='. */
 export function collectDefine(value: string, previous: string[] = []): string[] {
   return [...previous, value];

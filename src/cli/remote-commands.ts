@@ -1,12 +1,13 @@
+import { constants } from 'node:os';
 import { Catalog } from '../catalog/catalog.js';
 import { Engine } from '../engine/engine.js';
 import { isError } from '../engine/results.js';
-import { UsageError } from '../errors/base.js';
+import { SluiceError, UsageError } from '../errors/base.js';
 import { completionContext, runInteractive } from '../shell/interactive.js';
 import { runPiped } from '../shell/piped.js';
-import { definesToVariables, parseOutput, type OutputFormat } from './options.js';
+import { DEFAULT_REQUEST_TIMEOUT, definesToVariables, parseOutput, parseRequestTimeout, type OutputFormat } from './options.js';
 import { Printer, type Streams } from './printer.js';
-import { RemoteSession } from './remote.js';
+import { RemoteSession, UnansweredError } from './remote.js';
 import { untilSignal } from './runtime-host.js';
 
 export interface RemoteOptions {
@@ -14,6 +15,8 @@ export interface RemoteOptions {
   authToken?: string;
   define: string[];
   output: string;
+  /** Seconds to wait for each answer; '0': no limit. */
+  requestTimeout?: string;
 }
 
 function token(opts: RemoteOptions): string | undefined {
@@ -36,9 +39,9 @@ function printerFor(remote: RemoteSession, format: OutputFormat, streams: Stream
 export async function remoteRun(file: string, text: string, opts: RemoteOptions & { untilIdle?: boolean }, streams: Streams): Promise<number> {
   if (opts.untilIdle) throw new UsageError('USAGE_ERROR', '--until-idle waits for connectors in this process; with --server they run on the server');
   const format = parseOutput(opts.output);
-  return withRemote(opts, async (remote, interrupted) => {
+  return withRemote(opts, streams, async (remote, interrupted) => {
     const printer = printerFor(remote, format, streams);
-    const outcome = await remote.execute(text, { script: { file }, variables: variables(opts) });
+    const outcome = await remote.execute(text, { script: { file }, variables: variables(opts), signal: interrupted });
     if (!outcome.executed) {
       const errors = outcome.entities.filter(isError);
       printer.print(errors, { file });
@@ -50,14 +53,29 @@ export async function remoteRun(file: string, text: string, opts: RemoteOptions 
   });
 }
 
-/** Connects, runs fn with a signal for SIGINT/SIGTERM (and a way to stop listening for them), and disconnects. */
-async function withRemote(opts: RemoteOptions, fn: (remote: RemoteSession, interrupted: AbortSignal, stopListening: () => void) => Promise<number>): Promise<number> {
-  const remote = await RemoteSession.connect(opts.server, token(opts));
+/**
+ * Connects, runs fn with a signal for SIGINT/SIGTERM (and a way to stop listening for them), and disconnects.
+ * A signal that ends the wait for an answer ends the command as the signal would: exit status 128 + its number.
+ */
+async function withRemote(
+  opts: RemoteOptions,
+  streams: Streams,
+  fn: (remote: RemoteSession, interrupted: AbortSignal, stopListening: () => void) => Promise<number>,
+): Promise<number> {
+  const remote = await RemoteSession.connect(opts.server, token(opts), parseRequestTimeout(opts.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT));
   const signals = untilSignal();
   const interrupted = new AbortController();
-  void signals.promise.then(() => interrupted.abort());
+  let caught: NodeJS.Signals = 'SIGINT';
+  void signals.promise.then((signal) => {
+    caught = signal;
+    interrupted.abort();
+  });
   try {
     return await fn(remote, interrupted.signal, () => signals.cancel());
+  } catch (err) {
+    if (!(err instanceof SluiceError && err.code === 'INTERRUPTED')) throw err;
+    streams.stderr.write(`sluice: ${err.code} ${err.message}\n`);
+    return 128 + constants.signals[caught];
   } finally {
     signals.cancel();
     remote.close();
@@ -70,17 +88,17 @@ async function withRemote(opts: RemoteOptions, fn: (remote: RemoteSession, inter
  */
 export async function remoteShell(opts: RemoteOptions & { file?: string; execute?: string; historyFile: string }, streams: Streams, readScript: (file: string) => string): Promise<number> {
   const format = parseOutput(opts.output);
-  return withRemote(opts, async (remote, interrupted, stopListening) => {
+  return withRemote(opts, streams, async (remote, interrupted, stopListening) => {
     const printer = printerFor(remote, format, streams);
     // --define variables go with the first request; the server's session keeps them.
     let vars: Record<string, string> | undefined = variables(opts);
-    const send = async (text: string) => {
-      const { entities } = await remote.execute(text, { continueOnError: true, ...(vars ? { variables: vars } : {}) });
+    const send = async (text: string, signal: AbortSignal) => {
+      const { entities } = await remote.execute(text, { continueOnError: true, signal, ...(vars ? { variables: vars } : {}) });
       vars = undefined;
       return entities;
     };
     const run = async (text: string, file?: string) => {
-      const entities = await send(text);
+      const entities = await send(text, interrupted);
       await printer.emit(entities, file === undefined ? { signal: interrupted } : { file, signal: interrupted });
       return entities.some(isError);
     };
@@ -95,18 +113,29 @@ export async function remoteShell(opts: RemoteOptions & { file?: string; execute
       stopListening();
       // Completion of connector names from the server's list, refreshed after each statement.
       let connectors: { name: string; className: string }[] = [];
-      const refresh = async () => {
-        const { entities } = await remote.execute('SHOW CONNECTORS;');
-        const list = entities.find((e) => e['@type'] === 'connector_list') as { connectors?: { name: string; className?: string }[] } | undefined;
-        connectors = (list?.connectors ?? []).map((c) => ({ name: c.name, className: c.className ?? '' }));
+      // In the background, so that a server slow to answer delays completion, never the prompt or the results.
+      const refresh = () => {
+        remote.execute('SHOW CONNECTORS;').then(
+          ({ entities }) => {
+            const list = entities.find((e) => e['@type'] === 'connector_list') as { connectors?: { name: string; className?: string }[] } | undefined;
+            connectors = (list?.connectors ?? []).map((c) => ({ name: c.name, className: c.className ?? '' }));
+          },
+          () => undefined,
+        );
       };
-      await refresh().catch(() => undefined);
+      refresh();
       const local = completionContext(new Engine({ catalog: Catalog.inMemory() }));
       return await runInteractive({
-        execute: async (text) => {
-          const entities = await send(text);
-          await refresh().catch(() => undefined);
-          return entities;
+        execute: async (text, signal) => {
+          try {
+            return await send(text, signal);
+          } catch (err) {
+            // Ctrl-C while a read was waiting: as for a PRINT it stopped, the prompt is all there is to show.
+            if (err instanceof UnansweredError && err.code === 'INTERRUPTED' && !err.mayStillRun) return [];
+            throw err;
+          } finally {
+            refresh();
+          }
         },
         completion: {
           ...local,
@@ -121,6 +150,6 @@ export async function remoteShell(opts: RemoteOptions & { file?: string; execute
         streamer: (p, signal) => remote.streamPrint(p, (line) => process.stdout.write(`${line}\n`), format, signal),
       });
     }
-    return await runPiped({ execute: send, printer, input: process.stdin, stdout: streams.stdout, signal: interrupted });
+    return await runPiped({ execute: (text) => send(text, interrupted), printer, input: process.stdin, stdout: streams.stdout, signal: interrupted });
   });
 }

@@ -1,6 +1,8 @@
 import { WebSocket } from 'ws';
+import { Catalog } from '../catalog/catalog.js';
+import { Engine } from '../engine/engine.js';
 import type { Entity, PrintEntity, StatementErrorEntity } from '../engine/results.js';
-import { SluiceError, UsageError } from '../errors/base.js';
+import { SluiceError, UsageError, type SluiceErrorOptions } from '../errors/base.js';
 import type { LogRecord } from '../platform/log.js';
 import type { OutputFormat } from './options.js';
 import { printLine } from './print-stream.js';
@@ -22,6 +24,29 @@ export function webSocketUrl(server: string): string {
   return url.toString();
 }
 
+/** The client stopped waiting for an answer (REQUEST_TIMEOUT, INTERRUPTED); the server may still be at work on it. */
+export class UnansweredError extends SluiceError {
+  constructor(
+    code: 'REQUEST_TIMEOUT' | 'INTERRUPTED',
+    message: string,
+    /** The request could change something (not only read): the message says the server may still run it. */
+    readonly mayStillRun: boolean,
+    options?: SluiceErrorOptions,
+  ) {
+    super(code, mayStillRun ? `${message}; the server may still run it` : message, options);
+  }
+}
+
+/** The server's own test (it answers reads at once, writes with the next commit). */
+function onlyReads(sql: string): boolean {
+  const catalog = Catalog.inMemory();
+  try {
+    return new Engine({ catalog }).readOnly(sql);
+  } finally {
+    catalog.close();
+  }
+}
+
 /**
  * The shell's and run's side of `sluice serve`'s WebSocket: statements go to the server, the entities that come
  * back are printed by the same printer as in embedded mode, and PRINT rows are read from the socket.
@@ -34,8 +59,15 @@ export class RemoteSession {
   /** Which request each PRINT entity came from, so its rows can be found. */
   private readonly printIds = new WeakMap<PrintEntity, number>();
   private closedWith: string | undefined;
+  /** Requests this client stopped waiting for (timeout, signal): whatever still comes for them is dropped. */
+  private readonly abandoned = new Set<number>();
 
-  private constructor(private readonly ws: WebSocket) {
+  private constructor(
+    private readonly ws: WebSocket,
+    private readonly url: string,
+    /** How long to wait for each answer, in ms; 0: no limit. */
+    private readonly timeoutMs: number,
+  ) {
     ws.on('message', (data) => {
       let f: Frame;
       try {
@@ -45,11 +77,16 @@ export class RemoteSession {
       }
       const id = f['id'] as number;
       if ('row' in f || 'done' in f) {
+        if (this.abandoned.has(id)) return;
         const handler = this.rows.get(id);
         if (handler) handler(f);
         // Rows can arrive before the PRINT's results are printed and its stream is read: kept until then.
         else this.early.set(id, [...(this.early.get(id) ?? []), f]);
-      } else this.answers.get(id)?.(f);
+      } else {
+        const handler = this.answers.get(id);
+        if (handler) handler(f);
+        else if (this.abandoned.has(id)) this.lateAnswer(id, f);
+      }
     });
     ws.on('close', (code, reason) => {
       this.closedWith = `the server closed the connection (${code}${reason.length ? ` ${reason.toString()}` : ''})`;
@@ -58,11 +95,15 @@ export class RemoteSession {
     });
   }
 
-  static connect(server: string, token: string | undefined): Promise<RemoteSession> {
+  /** requestTimeoutMs (0: none) also bounds the opening handshake, so a server that never upgrades is no hang either. */
+  static connect(server: string, token: string | undefined, requestTimeoutMs = 0): Promise<RemoteSession> {
     const url = webSocketUrl(server);
-    const ws = new WebSocket(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+    const ws = new WebSocket(url, {
+      ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
+      ...(requestTimeoutMs > 0 ? { handshakeTimeout: requestTimeoutMs } : {}),
+    });
     return new Promise((resolve, reject) => {
-      ws.once('open', () => resolve(new RemoteSession(ws)));
+      ws.once('open', () => resolve(new RemoteSession(ws, url, requestTimeoutMs)));
       ws.once('unexpected-response', (_req, res) => {
         ws.terminate();
         const why = res.statusCode === 401 ? 'it needs a token (--auth-token or $SLUICE_AUTH_TOKEN), or the one given is wrong' : `it answered HTTP ${res.statusCode}`;
@@ -76,19 +117,54 @@ export class RemoteSession {
    * Runs statements on the server. As a script (`run`): all validated first, executed only if all pass. With
    * continueOnError (the shell): each in turn, errors among the results. Otherwise in order until one fails; its
    * error comes last among the entities.
+   *
+   * Waits for the answer no longer than the request timeout (REQUEST_TIMEOUT), and only until `signal` fires
+   * (INTERRUPTED). A signal that fired before the request does not count: it ended something earlier, such as
+   * a PRINT, after which the shell goes on as the local one does. The server is not told to stop — a statement
+   * cannot be cancelled once sent — so a write may still happen; the error says so.
    */
-  async execute(sql: string, opts: { script?: { file?: string }; variables?: Record<string, string>; continueOnError?: boolean } = {}): Promise<{ entities: Entity[]; executed: boolean }> {
+  async execute(
+    sql: string,
+    opts: { script?: { file?: string }; variables?: Record<string, string>; continueOnError?: boolean; signal?: AbortSignal } = {},
+  ): Promise<{ entities: Entity[]; executed: boolean }> {
     const id = this.next++;
-    const answer = await new Promise<Frame>((resolve) => {
+    const answer = await new Promise<Frame>((resolve, reject) => {
       if (this.closedWith) return resolve({ error: { '@type': 'generic_error', error_code: 50000, code: 'SERVER_UNREACHABLE', message: this.closedWith } });
-      this.answers.set(id, resolve);
+      const signal = opts.signal?.aborted ? undefined : opts.signal;
+      let timer: NodeJS.Timeout | undefined;
+      const settle = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', interrupt);
+        this.answers.delete(id);
+      };
+      const giveUp = (err: SluiceError) => {
+        settle();
+        this.abandoned.add(id);
+        reject(err);
+      };
+      const interrupt = () => giveUp(new UnansweredError('INTERRUPTED', `stopped waiting for the answer of the Sluice server at ${this.url}`, !onlyReads(sql)));
+      this.answers.set(id, (f) => {
+        settle();
+        resolve(f);
+      });
+      if (this.timeoutMs > 0) {
+        timer = setTimeout(
+          () =>
+            giveUp(
+              new UnansweredError('REQUEST_TIMEOUT', `the Sluice server at ${this.url} did not answer within ${this.timeoutMs / 1000} s`, !onlyReads(sql), {
+                hint: '--request-timeout sets how long to wait; 0 waits without limit',
+              }),
+            ),
+          this.timeoutMs,
+        );
+      }
+      signal?.addEventListener('abort', interrupt, { once: true });
       const request: Frame = { id, sql };
       if (opts.script) request['script'] = opts.script;
       if (opts.continueOnError) request['onError'] = 'continue';
       if (opts.variables && Object.keys(opts.variables).length > 0) request['variables'] = opts.variables;
       this.ws.send(JSON.stringify(request));
     });
-    this.answers.delete(id);
     if ('error' in answer) {
       const error = answer['error'] as StatementErrorEntity & { entities?: Entity[] };
       if (typeof error !== 'object' || error === null || error['@type'] !== 'statement_error') {
@@ -139,7 +215,18 @@ export class RemoteSession {
   }
 
   close(): void {
-    this.ws.close();
+    // A server that left a request unanswered may not answer the closing handshake either, which ws would wait
+    // 30 s for.
+    if (this.abandoned.size > 0) this.ws.terminate();
+    else this.ws.close();
+  }
+
+  /** An answer nobody waits for any more. Its PRINTs would stream to nobody (without a LIMIT, for ever): cancelled. */
+  private lateAnswer(id: number, f: Frame): void {
+    const results = f['results'];
+    if (Array.isArray(results) && results.some((e) => typeof e === 'object' && e !== null && (e as { '@type'?: unknown })['@type'] === 'print_topic')) {
+      this.ws.send(JSON.stringify({ id, cancel: true }));
+    } else this.abandoned.delete(id);
   }
 
   private remember(id: number, entities: readonly Entity[]): void {

@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   SYNTAX_ERROR: { errorCode: 40001, summary: 'the statement does not parse' },
   LEXICAL_ERROR: { errorCode: 40001, summary: 'a character or token is not valid here' },
   VARIABLE_ERROR: { errorCode: 40001, summary: 'a ${variable} cannot be substituted here' },
+  MULTIPLE_STATEMENTS: { errorCode: 40001, summary: 'a streaming endpoint (/query, /query-stream) takes exactly one statement' },
   // 40000 — parses, but is not valid.
   UNKNOWN_CONNECTOR_CLASS: { errorCode: 40000, summary: 'connector.class names no known connector' },
   MISSING_CONNECTOR_CLASS: { errorCode: 40000, summary: 'connector.class is missing' },
@@ -24,6 +25,8 @@ export const ERROR_CODES = {
   SCRIPT_NOT_FOUND: { errorCode: 40000, summary: 'RUN SCRIPT names a file that does not exist or cannot be read' },
   SCRIPT_RECURSION: { errorCode: 40000, summary: 'RUN SCRIPT includes itself' },
   CONNECTOR_NOT_PAUSED: { errorCode: 40000, summary: 'the statement needs the connector to be paused first' },
+  // ksqlDB answers PRINT of a missing topic with 400, not 404: so does Sluice, for clients that branch on it.
+  TOPIC_NOT_FOUND: { errorCode: 40000, summary: 'PRINT names a topic that does not exist' },
   // 40400 — something named does not exist.
   CONNECTOR_NOT_FOUND: { errorCode: 40400, summary: 'no connector has that name' },
   // Server requests (HTTP and WebSocket): ksqlDB's HTTP status × 100.
@@ -31,6 +34,7 @@ export const ERROR_CODES = {
   UNAUTHORIZED: { errorCode: 40100, summary: 'the request has no valid bearer token' },
   NOT_FOUND: { errorCode: 40400, summary: 'no such endpoint' },
   METHOD_NOT_ALLOWED: { errorCode: 40500, summary: 'the endpoint does not take this HTTP method' },
+  NOT_ACCEPTABLE: { errorCode: 40600, summary: 'the endpoint cannot answer in a media type the Accept header allows' },
   REQUEST_TOO_LARGE: { errorCode: 41300, summary: 'a request body or frame is over the size limit' },
   UNKNOWN_REQUEST: { errorCode: 40000, summary: 'a WebSocket frame names no request this server knows' },
   // 40900 — conflicts with existing state.
@@ -41,6 +45,8 @@ export const ERROR_CODES = {
   CATALOG_TOO_NEW: { errorCode: 50000, summary: 'the catalog was written by a newer Sluice' },
   INTERNAL_ERROR: { errorCode: 50000, summary: 'a bug in Sluice' },
   SERVER_UNREACHABLE: { errorCode: 50000, summary: 'the Sluice server named by --server cannot be reached or refused the connection' },
+  REQUEST_TIMEOUT: { errorCode: 50000, summary: 'the Sluice server named by --server did not answer a request within --request-timeout' },
+  INTERRUPTED: { errorCode: 50000, summary: 'a signal (Ctrl-C, SIGTERM) ended the wait for an answer of the Sluice server' },
   // CLI usage (never sent over the wire, but still coded).
   USAGE_ERROR: { errorCode: 40000, summary: 'the command line is not valid' },
   FILE_NOT_FOUND: { errorCode: 40000, summary: 'a file named on the command line does not exist' },

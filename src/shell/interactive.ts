@@ -5,6 +5,7 @@ import { VERSION } from '../cli/version.js';
 import { allFieldsFor } from '../connectors/framework.js';
 import type { Engine } from '../engine/engine.js';
 import type { Entity } from '../engine/results.js';
+import { toSluiceError } from '../errors/base.js';
 import { renderEntity } from '../render/entity.js';
 import { parseShellCommand, SHELL_HELP, type ShellCommand } from './commands.js';
 import { complete, type CompletionContext } from './completer.js';
@@ -14,8 +15,8 @@ import { inputState } from './input-buffer.js';
 export interface InteractiveShellOptions {
   /** Streams PRINT results; without it PRINT prints nothing beyond its header. */
   streamer?: PrintStreamer;
-  /** Runs complete statements (here, or on a server) and gives their results. */
-  execute: (text: string) => Entity[] | Promise<Entity[]>;
+  /** Runs complete statements (here, or on a server) and gives their results; Ctrl-C fires the signal. */
+  execute: (text: string, signal: AbortSignal) => Entity[] | Promise<Entity[]>;
   completion: CompletionContext;
   format: OutputFormat;
   historyFile: string;
@@ -111,7 +112,7 @@ export async function runInteractive(opts: InteractiveShellOptions): Promise<num
     const signal = busy.signal;
     void (async () => {
       try {
-        const entities = await opts.execute(text);
+        const entities = await opts.execute(text, signal);
         // A blank line before results, as ksqlDB's CLI does, so output stands apart from the input above it.
         // (Not for statements that print nothing in table mode, such as DEFINE.)
         if (format === 'table' && entities.some((e) => renderEntity(e) !== '')) output.write('\n');
@@ -119,8 +120,9 @@ export async function runInteractive(opts: InteractiveShellOptions): Promise<num
         // PRINT streams until its LIMIT or Ctrl-C; the prompt comes back when it ends.
         await printer.emit(entities, { signal });
       } catch (err) {
-        // Statement failures come back as entities; anything thrown must not end the session.
-        errorOutput.write(`sluice: ${(err as Error).message}\n`);
+        // Statement failures come back as entities; anything thrown (the server not answering…) must not end the session.
+        const e = toSluiceError(err);
+        errorOutput.write(`sluice: ${e.code} ${e.message}${e.hint ? ` (${e.hint})` : ''}\n`);
       } finally {
         busy = undefined;
         // Each line typed ahead prompts for itself (or starts the next statement).

@@ -32,9 +32,16 @@ export async function runPiped(opts: PipedShellOptions): Promise<number> {
     // Pad with newlines so positions in errors are lines of the whole input, not of this chunk.
     const text = '\n'.repeat(bufferStartLine - 1) + buffer;
     buffer = '';
-    const entities = await opts.execute(text, opts.label);
-    if (entities.some(isError)) failed = true;
-    await opts.printer.emit(entities, opts.signal ? { signal: opts.signal } : {});
+    try {
+      const entities = await opts.execute(text, opts.label);
+      if (entities.some(isError)) failed = true;
+      await opts.printer.emit(entities, opts.signal ? { signal: opts.signal } : {});
+    } catch (err) {
+      // What throws ends the shell (the server went away, a signal ended the wait); a stdin that is still open
+      // and read from would keep the process alive.
+      rl.close();
+      throw err;
+    }
   };
 
   for await (const line of rl) {
