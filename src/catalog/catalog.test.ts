@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Catalog, HISTORY_LIMIT } from './catalog.js';
+import { Catalog, compareAsSqlite, HISTORY_LIMIT } from './catalog.js';
 import { DataDirLock } from './lock.js';
 import { tempDataDir } from './fixtures/helpers.js';
 import type { SluiceError } from '../errors/base.js';
@@ -131,6 +132,102 @@ describe('connectors', () => {
     const bad = { n: 1 } as unknown as Record<string, string>;
     expect(codeOf(() => create(catalog, 'a', bad))).toBe('INTERNAL_ERROR');
     expect(catalog.getConnector('a')).toBeUndefined();
+  });
+});
+
+describe('the list of connectors kept between calls', () => {
+  let dirs: ReturnType<typeof tempDataDir>;
+  beforeEach(() => (dirs = tempDataDir()));
+  afterEach(() => dirs.cleanup());
+
+  // Names where JavaScript's order and SQLite's differ (a code point above U+FFFF against U+E000–U+FFFF), and case.
+  const names = ['a', 'B', 'b', '\u{1F600}x', '\uFF21', '\uE000', 'z\u00E9'];
+  type Op = { op: 'create' | 'alter' | 'drop' | 'pause' | 'resume' | 'restart' | 'list'; name: string; rollback: boolean; listInside: boolean };
+  const ops = fc.array(
+    fc.record({
+      op: fc.constantFrom<Op['op']>('create', 'alter', 'drop', 'pause', 'resume', 'restart', 'list'),
+      // Few names, so that changes meet the connectors they change; one of each kind that sorts differently.
+      name: fc.constantFrom('b', '\u{1F600}x', '\uFF21'),
+      rollback: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
+      listInside: fc.boolean(),
+    }),
+    { maxLength: 40 },
+  );
+
+  it("stays what the database says after any mix of changes, failures and rolled-back transactions (another connection's read as the truth)", () => {
+    fc.assert(
+      fc.property(ops, (steps: Op[]) => {
+        fs.rmSync(dirs.dataDir, { recursive: true, force: true });
+        const writer = Catalog.open(dirs.dataDir);
+        const truth = Catalog.open(dirs.dataDir, { readonly: true });
+        try {
+          let n = 0;
+          const apply = (s: Op) => {
+            switch (s.op) {
+              case 'create':
+                return writer.createConnector({ name: s.name, type: n % 2 ? 'SINK' : 'SOURCE', className: 'X', config: { n: String(n++) }, statementText: 'c' });
+              case 'alter':
+                return writer.updateConnectorConfig(s.name, { n: String(n++) }, 'a');
+              case 'drop':
+                return writer.dropConnector(s.name);
+              case 'pause':
+                return writer.setDesiredState(s.name, 'PAUSED');
+              case 'resume':
+                return writer.setDesiredState(s.name, 'RUNNING');
+              case 'restart':
+                return writer.requestRestart(s.name);
+              case 'list':
+                return writer.listConnectors();
+            }
+          };
+          for (const s of steps) {
+            try {
+              writer.transaction(() => {
+                apply(s);
+                // The scheduler lists inside the statement's (or the group's) transaction, before it commits.
+                if (s.listInside) writer.listConnectors();
+                if (s.rollback) throw new Error('rolled back');
+              });
+            } catch {
+              // CONNECTOR_EXISTS, CONNECTOR_NOT_FOUND or the rollback above: nothing changed.
+            }
+            for (const type of [undefined, 'SOURCE', 'SINK'] as const) expect(writer.listConnectors(type)).toEqual(truth.listConnectors(type));
+          }
+        } finally {
+          truth.close();
+          writer.close();
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("sorts names as SQLite does (by code point), not as JavaScript's < does (by UTF-16 unit)", () => {
+    const sorted = [...names].sort(compareAsSqlite);
+    const db = new Database(':memory:');
+    const bySqlite = db.prepare('SELECT value FROM json_each(?) ORDER BY value').pluck().all(JSON.stringify(names));
+    db.close();
+    expect(sorted).toEqual(bySqlite);
+    expect([...names].sort()).not.toEqual(bySqlite);
+    // And so does the kept list, one connector added (and listed) at a time, in either order.
+    for (const order of [names, [...names].reverse()]) {
+      const catalog = Catalog.inMemory();
+      for (const name of order) {
+        create(catalog, name);
+        catalog.listConnectors();
+      }
+      expect(catalog.listConnectors().map((c) => c.name)).toEqual(bySqlite);
+      catalog.close();
+    }
+  });
+
+  it('gives copies: changing a listed record changes nothing kept', () => {
+    const catalog = Catalog.inMemory();
+    create(catalog, 'a');
+    const [first] = catalog.listConnectors();
+    first!.name = 'changed';
+    expect(catalog.listConnectors()[0]!.name).toBe('a');
+    catalog.close();
   });
 });
 

@@ -45,8 +45,17 @@ const DESIRED_STATES: readonly DesiredState[] = ['RUNNING', 'PAUSED'];
 /** The SQLite catalog: connector specs, config versions, desired state and statement history. */
 export class Catalog {
   private readonly statements = new Map<string, Database.Statement>();
-  /** Connectors as last read, with what they were read at (see listConnectors). */
+  /** Read-only catalogs: connectors as last read, with what they were read at (see listConnectors). */
   private readonly recordCache = new Map<number, { stamp: string; record: ConnectorRecord }>();
+  /**
+   * Writable catalogs: the live connectors as of the last listConnectors, in name order. The data-dir lock makes
+   * this connection the only writer, so what can have changed since is exactly what its own writes touched
+   * (`touched`). Undefined: read them all again.
+   */
+  private live: ConnectorRecord[] | undefined;
+  private readonly touched = new Set<number>();
+  /** Counts writes to connector rows, so a rolled-back transaction knows whether `live` may hold what it undid. */
+  private connectorWrites = 0;
   private lock: DataDirLock | undefined;
 
   private constructor(
@@ -105,8 +114,15 @@ export class Catalog {
   transaction<T>(fn: () => T): T {
     return this.guard(() => {
       const tx = this.db.transaction(fn);
-      // IMMEDIATE takes the write lock up front, so a reader cannot make the first write fail with BUSY.
-      return this.isReadonly ? tx.deferred() : tx.immediate();
+      const writesBefore = this.connectorWrites;
+      try {
+        // IMMEDIATE takes the write lock up front, so a reader cannot make the first write fail with BUSY.
+        return this.isReadonly ? tx.deferred() : tx.immediate();
+      } catch (err) {
+        // Rolled back: a listConnectors inside it may have taken in rows that no longer are.
+        if (this.connectorWrites !== writesBefore) this.live = undefined;
+        throw err;
+      }
     });
   }
 
@@ -136,11 +152,46 @@ export class Catalog {
   }
 
   /**
-   * Every live connector, by name. The scheduler asks after every statement that changes one, so a row is read
-   * whole (and its config decoded) only when it changed since it was last read: a first query takes just what
-   * says whether it did.
+   * Every live connector, by name. The scheduler asks after every statement that changes one (a server with
+   * hundreds of connectors, hundreds of times a second), so a writable catalog reads again only the rows its own
+   * writes touched since the last call.
    */
   listConnectors(type?: ConnectorKind): ConnectorRecord[] {
+    if (this.isReadonly) return this.listConnectorsByStamps(type);
+    return this.guard(() => {
+      if (!this.live) {
+        this.live = (this.stmt(`SELECT * FROM connectors WHERE ${LIVE} ORDER BY name`).all() as ConnectorRow[]).map(toConnector);
+      } else {
+        const byLiveId = this.stmt(`SELECT * FROM connectors WHERE id = ? AND ${LIVE}`);
+        for (const id of this.touched) {
+          const live = this.live;
+          const at = live.findIndex((c) => c.id === id);
+          if (at >= 0) live.splice(at, 1);
+          const row = byLiveId.get(id) as ConnectorRow | undefined;
+          if (!row) continue;
+          const record = toConnector(row);
+          // Names of live connectors are unique: the first one after it is where it goes.
+          let lo = 0;
+          for (let hi = live.length; lo < hi; ) {
+            const mid = (lo + hi) >>> 1;
+            if (compareAsSqlite(live[mid]!.name, record.name) < 0) lo = mid + 1;
+            else hi = mid;
+          }
+          live.splice(lo, 0, record);
+        }
+      }
+      this.touched.clear();
+      const records = type === undefined ? this.live : this.live.filter((c) => c.type === type);
+      return records.map((c) => ({ ...c }));
+    });
+  }
+
+  /**
+   * listConnectors for a read-only catalog, which another process may change at any time: a row is read whole
+   * (and its config decoded) only when it changed since it was last read; a first query takes just what says
+   * whether it did.
+   */
+  private listConnectorsByStamps(type?: ConnectorKind): ConnectorRecord[] {
     return this.guard(() => {
       const stamps = (
         type === undefined
@@ -175,6 +226,7 @@ export class Catalog {
          VALUES (?, ?, ?, ?, 'RUNNING', 0, 1, ?, ?)`,
       ).run(input.name, input.type, input.className, config, now, now);
       const id = Number(lastInsertRowid);
+      this.touch(id);
       this.insertVersion(id, 1, config, input.statementText, 'CREATE', now);
       return this.byId(id);
     });
@@ -188,6 +240,7 @@ export class Catalog {
       const encoded = encodeConfig(config);
       const version = current.version + 1;
       this.stmt('UPDATE connectors SET config = ?, version = ?, updated_at = ? WHERE id = ?').run(encoded, version, now, current.id);
+      this.touch(current.id);
       this.insertVersion(current.id, version, encoded, statementText, 'ALTER', now);
       return this.byId(current.id);
     });
@@ -199,6 +252,7 @@ export class Catalog {
       const current = this.mustGet(name);
       const now = timestamp();
       this.stmt('UPDATE connectors SET dropped_at = ?, updated_at = ? WHERE id = ?').run(now, now, current.id);
+      this.touch(current.id);
     });
   }
 
@@ -208,6 +262,7 @@ export class Catalog {
       const current = this.mustGet(name);
       if (current.desiredState === state) return current;
       this.stmt('UPDATE connectors SET desired_state = ?, updated_at = ? WHERE id = ?').run(state, timestamp(), current.id);
+      this.touch(current.id);
       return this.byId(current.id);
     });
   }
@@ -219,6 +274,7 @@ export class Catalog {
         timestamp(),
         current.id,
       );
+      this.touch(current.id);
       return this.byId(current.id);
     });
   }
@@ -317,6 +373,12 @@ export class Catalog {
     return found;
   }
 
+  /** Every write to a connector row says which, for listConnectors. */
+  private touch(id: number): void {
+    this.touched.add(id);
+    this.connectorWrites += 1;
+  }
+
   private byId(id: number): ConnectorRecord {
     return toConnector(this.stmt('SELECT * FROM connectors WHERE id = ?').get(id) as ConnectorRow);
   }
@@ -391,6 +453,25 @@ function openReadonly(dir: string): Database.Database {
     if (db.open) db.close();
     throw err;
   }
+}
+
+/**
+ * SQLite's order for TEXT (BINARY: UTF-8 bytes, i.e. code points). JavaScript compares UTF-16 code units, which
+ * differs only where a surrogate (a code point above U+FFFF) meets U+E000–U+FFFF: those are shifted past it.
+ */
+export function compareAsSqlite(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+function codePointRank(unit: number): number {
+  if (unit < 0xd800) return unit;
+  return unit >= 0xe000 ? unit - 0x800 : unit + 0x2000;
 }
 
 function asCatalogError(err: unknown, context: string): SluiceError {
