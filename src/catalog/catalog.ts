@@ -157,7 +157,8 @@ export class Catalog {
    * writes touched since the last call.
    */
   listConnectors(type?: ConnectorKind): ConnectorRecord[] {
-    if (this.isReadonly) return this.listConnectorsByStamps(type);
+    // Without the lock (read-only, or opened with lock: false) another process may write at any time.
+    if (this.isReadonly || (this.dataDir !== undefined && !this.lock)) return this.listConnectorsByStamps(type);
     return this.guard(() => {
       if (!this.live) {
         this.live = (this.stmt(`SELECT * FROM connectors WHERE ${LIVE} ORDER BY name`).all() as ConnectorRow[]).map(toConnector);
@@ -187,7 +188,7 @@ export class Catalog {
   }
 
   /**
-   * listConnectors for a read-only catalog, which another process may change at any time: a row is read whole
+   * listConnectors for a catalog another process may change at any time: a row is read whole
    * (and its config decoded) only when it changed since it was last read; a first query takes just what says
    * whether it did.
    */
