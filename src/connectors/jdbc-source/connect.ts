@@ -45,7 +45,9 @@ export async function connectDialect(s: Settings, signal?: AbortSignal): Promise
 /**
  * The tables a table-mode connector copies: table.types from the catalog (schema.pattern / catalog.pattern
  * narrow it), then table.whitelist (every entry must exist; matched on the table name or its qualified name) or
- * table.blacklist. Two selected tables with the same name would share a topic, which is refused.
+ * table.blacklist, or table.include.list less table.exclude.list (regular expressions matched whole against either
+ * name; an include list that selects nothing is an error, as a whitelist naming no table is). Two selected tables
+ * with the same name would share a topic, which is refused.
  */
 export async function discoverTables(dialect: Dialect, s: Settings): Promise<TableRef[]> {
   const all = await dialect.listTables({ types: s.tableTypes, schemaPattern: s.schemaPattern, catalogPattern: s.catalogPattern });
@@ -59,6 +61,14 @@ export async function discoverTables(dialect: Dialect, s: Settings): Promise<Tab
       throw fatal(`table '${entry}' listed in '${F.whitelist.key}' does not exist in ${dialect.description}${hint}`);
     }
     selected = all.filter((t) => s.whitelist.some((e) => matches(t, e)));
+  } else if (s.include.length > 0) {
+    const matchesAny = (t: TableRef, patterns: readonly RegExp[]) => patterns.some((p) => p.test(t.name) || p.test(dialect.fqn(t)));
+    selected = all.filter((t) => matchesAny(t, s.include) && !matchesAny(t, s.exclude));
+    if (selected.length === 0) {
+      const some = `${all.slice(0, 5).map((t) => `'${dialect.fqn(t)}'`).join(', ')}${all.length > 5 ? ', …' : ''}`;
+      const exclude = s.exclude.length > 0 ? ` less '${F.excludeList.key}'` : '';
+      throw fatal(`'${F.includeList.key}'${exclude} selects no table in ${dialect.description} (${all.length === 0 ? 'it has none' : `it has ${some}`})`);
+    }
   } else {
     selected = all.filter((t) => !s.blacklist.some((e) => matches(t, e)));
   }
@@ -68,7 +78,7 @@ export async function discoverTables(dialect: Dialect, s: Settings): Promise<Tab
     if (other) {
       throw fatal(
         `tables '${dialect.fqn(other)}' and '${dialect.fqn(t)}' would both write topic '${s.topicPrefix}${t.name}'; ` +
-          `narrow the tables with '${F.schemaPattern.key}', '${F.catalogPattern.key}' or '${F.whitelist.key}'`,
+          `narrow the tables with '${F.schemaPattern.key}', '${F.catalogPattern.key}', '${s.include.length > 0 ? F.includeList.key : F.whitelist.key}'`,
       );
     }
     seen.set(t.name, t);

@@ -82,6 +82,16 @@ describe('jdbc-source', () => {
     expect(found).toEqual(["INVALID_CONFIG_VALUE 'a'", "INVALID_CONFIG_VALUE 'b'", "INVALID_CONFIG_VALUE 'b'"]);
   });
 
+  it('checks table.include.list and table.exclude.list: valid regular expressions, the exclude list only with the include list, neither beside the older lists or a query', () => {
+    expect(check(withOverrides({ 'table.include.list': 'public\\.orders_.*, audit', 'table.exclude.list': '.*_old' })).errors).toEqual([]);
+    expect(check(withOverrides({ 'table.exclude.list': 'x' })).found).toEqual(["INVALID_CONFIG_VALUE 'x'"]);
+    const bad = check(withOverrides({ 'table.include.list': 'ok, a[b' }));
+    expect(bad.found).toEqual(["INVALID_CONFIG_VALUE 'ok, a[b'"]);
+    expect(bad.errors[0]?.message).toMatch(/'table.include.list' has an invalid regular expression 'a\[b': /);
+    expect(check(withOverrides({ 'table.include.list': 'a', 'table.whitelist': 'a' })).found).toEqual(["INVALID_CONFIG_VALUE 'a'"]);
+    expect(check(withOverrides({ query: 'SELECT 1', 'table.include.list': 'a' })).found).toEqual(["INVALID_CONFIG_VALUE 'a'"]);
+  });
+
   it('lets table mode run without a topic prefix but needs one as the topic of a query', () => {
     expect(check(withOverrides({ 'topic.prefix': '' })).errors).toEqual([]);
     const { found } = check(withOverrides({ 'topic.prefix': '', query: 'SELECT * FROM t' }));

@@ -1,5 +1,5 @@
 import { topicNameProblem } from '../../platform/topic-name.js';
-import { field, isSet, valueOf } from '../schema.js';
+import { field, isSet, listValue, valueOf } from '../schema.js';
 import type { ConfigField, ConfigMap, ConfigProblem, ConnectorDefinition, Guarantee } from '../schema.js';
 
 /** Confluent JdbcSourceConnector keys (JdbcSourceConnectorConfig), as far as Sluice's polling runtime honours them. */
@@ -82,6 +82,16 @@ export const jdbcField = {
   }),
   whitelist: field.list('table.whitelist', 'Tables to copy; excludes table.blacklist and query.', { default: '', group: DB, importance: 'medium' }),
   blacklist: field.list('table.blacklist', 'Tables not to copy; excludes table.whitelist and query.', { default: '', group: DB, importance: 'medium' }),
+  includeList: field.list('table.include.list', 'Regular expressions; tables whose name or fully qualified name (schema.table, database.table) one matches whole are copied. Excludes table.whitelist, table.blacklist and query.', {
+    default: '',
+    group: DB,
+    importance: 'medium',
+  }),
+  excludeList: field.list('table.exclude.list', 'Regular expressions; of the tables table.include.list selects, those whose name or fully qualified name one matches whole are not copied. Needs table.include.list.', {
+    default: '',
+    group: DB,
+    importance: 'medium',
+  }),
   tableTypes: field.list('table.types', 'Table types to copy, e.g. TABLE, VIEW.', { default: 'TABLE', group: DB, importance: 'low' }),
   schemaPattern: field.string('schema.pattern', 'Schema filter for table metadata; unset means all schemas.', {
     default: null,
@@ -185,12 +195,13 @@ function validate(config: ConfigMap): ConfigProblem[] {
   if (hasWhite && hasBlack) {
     problems.push(problem(F.blacklist, 'INVALID_CONFIG_VALUE', `'${F.whitelist.key}' and '${F.blacklist.key}' are mutually exclusive`));
   }
-  for (const f of [F.whitelist, F.blacklist]) {
+  for (const f of [F.whitelist, F.blacklist, F.includeList, F.excludeList]) {
     if (hasQuery && isSet(config, f)) {
       const message = `'${f.key}' cannot be combined with '${F.query.key}', which replaces table copying`;
       problems.push(problem(f, 'INVALID_CONFIG_VALUE', message));
     }
   }
+  problems.push(...tableListProblems(config, hasWhite || hasBlack));
   // Table mode names topics prefix + table, so an empty prefix is fine; a query's topic is the prefix itself.
   // The prefix starts every topic name: its characters must be ones a topic name allows ('x' stands for the table).
   const prefix = valueOf(config, F.topicPrefix) ?? '';
@@ -205,6 +216,37 @@ function validate(config: ConfigMap): ConfigProblem[] {
     problems.push(problem(F.timezone, 'INVALID_CONFIG_VALUE', `'${F.timezone.key}' is not a known time zone: '${zone}'`));
   }
   return problems;
+}
+
+/** The newer table lists (Confluent JDBC 10.x): regular expressions, not names, and never beside the older lists. */
+function tableListProblems(config: ConfigMap, legacy: boolean): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const hasInclude = isSet(config, F.includeList);
+  const hasExclude = isSet(config, F.excludeList);
+  for (const f of [F.includeList, F.excludeList]) {
+    if (legacy && isSet(config, f)) {
+      const message = `'${f.key}' cannot be combined with '${F.whitelist.key}' or '${F.blacklist.key}'; use '${F.includeList.key}' and '${F.excludeList.key}' alone`;
+      problems.push(problem(f, 'INVALID_CONFIG_VALUE', message));
+    }
+    for (const pattern of listValue(config, f)) {
+      const bad = regexProblem(pattern);
+      if (bad) problems.push(problem(f, 'INVALID_CONFIG_VALUE', `'${f.key}' has an invalid regular expression '${pattern}': ${bad}`));
+    }
+  }
+  if (hasExclude && !hasInclude) {
+    problems.push(problem(F.excludeList, 'INVALID_CONFIG_VALUE', `'${F.excludeList.key}' needs '${F.includeList.key}' (use '.*' there to start from every table)`));
+  }
+  return problems;
+}
+
+/** Why a pattern of a table list does not compile, if it does not. */
+export function regexProblem(pattern: string): string | undefined {
+  try {
+    new RegExp(`^(?:${pattern})$`, 'u');
+    return undefined;
+  } catch (err) {
+    return (err as Error).message.replace(/^Invalid regular expression: \/.*\/u?: /, '');
+  }
 }
 
 function guaranteeProblem(config: ConfigMap, g: Guarantee): string | undefined {

@@ -342,6 +342,18 @@ for (const backend of backends) {
         await expect(start({ mode: 'bulk', 'table.whitelist': 'a,zzz' })).rejects.toThrow(/table 'zzz' listed in 'table.whitelist' does not exist/);
       });
 
+      it('selects tables with table.include.list less table.exclude.list: regular expressions matched whole, on the name or the qualified name', async () => {
+        for (const t of ['orders_2024', 'orders_2025', 'orders_old', 'users']) await namesTable(t, [t]);
+        const topics = async (extra: Record<string, string>) => {
+          const { task, store } = await start({ mode: 'bulk', ...extra });
+          return [...new Set((await drain(task, store)).map((r) => r.topic))].sort();
+        };
+        expect(await topics({ 'table.include.list': 'orders_.*', 'table.exclude.list': '.*_old' })).toEqual(['p-orders_2024', 'p-orders_2025']);
+        // Whole names only: 'order' matches no table, 'users' matches one; the qualified name works too.
+        expect(await topics({ 'table.include.list': `order, ${ns.fqn('users').replace(/\./g, '\\.')}` })).toEqual(['p-users']);
+        await expect(start({ mode: 'bulk', 'table.include.list': 'nothing_.*' })).rejects.toThrow(/'table.include.list' selects no table in .* \(it has /);
+      });
+
       it('quotes identifiers: a table and column named like an injection work and inject nothing', async () => {
         await namesTable('x', ['survivor']);
         const evil = backend.name === 'MariaDB' ? 'users`; DROP TABLE x; --' : 'users"; DROP TABLE x; --';

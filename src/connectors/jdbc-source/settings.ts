@@ -27,6 +27,9 @@ export interface Settings {
   zone: string;
   whitelist: string[];
   blacklist: string[];
+  /** table.include.list / table.exclude.list, compiled to match a whole name. */
+  include: RegExp[];
+  exclude: RegExp[];
   tableTypes: string[];
   schemaPattern: string | undefined;
   catalogPattern: string | undefined;
@@ -91,6 +94,8 @@ export function parseSettings(config: ConfigMap, cwd: string = process.cwd()): S
     zone: str(config, F.timezone) || 'UTC',
     whitelist: listValue(config, F.whitelist),
     blacklist: listValue(config, F.blacklist),
+    include: listValue(config, F.includeList).map(wholeMatch),
+    exclude: listValue(config, F.excludeList).map(wholeMatch),
     tableTypes: listValue(config, F.tableTypes).map((t) => t.toUpperCase()),
     schemaPattern: optional(config, F.schemaPattern),
     catalogPattern: optional(config, F.catalogPattern),
@@ -106,6 +111,11 @@ export function parseSettings(config: ConfigMap, cwd: string = process.cwd()): S
     keyEnvelope: schemasEnabled(config, frameworkField.keyConverter, frameworkField.keyConverterProps),
     decimalFormat: decimalFormat === 'NUMERIC' ? 'NUMERIC' : 'BASE64',
   };
+}
+
+/** As Java's Pattern.matches: the expression must match the whole name. */
+function wholeMatch(pattern: string): RegExp {
+  return new RegExp(`^(?:${pattern})$`, 'u');
 }
 
 export const usesIncrementing = (m: Mode) => m === 'incrementing' || m === 'timestamp+incrementing';
