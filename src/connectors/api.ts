@@ -95,6 +95,12 @@ export interface ConnectorRuntime {
    * source system (to list tables); must give up promptly when the signal aborts (the connector is stopping).
    */
   taskConfigs?(config: ConfigMap, maxTasks: number, signal?: AbortSignal): Promise<ConfigMap[]> | ConfigMap[];
+  /**
+   * How often taskConfigs may answer differently (Kafka Connect's requestTaskReconfiguration: the JDBC source's
+   * table monitor, every table.poll.interval.ms): it is asked again this often, and the tasks restart on a new
+   * split when its answer changed. Undefined: the split is fixed while the connector runs.
+   */
+  taskConfigsRefreshMs?(config: ConfigMap): number | undefined;
   /** A task for one of the configs taskConfigs returned. */
   createSourceTask?(config: ConfigMap): SourceTask;
   /**

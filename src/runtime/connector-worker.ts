@@ -16,6 +16,7 @@ import { ThreadedSource } from './threaded-source.js';
 import type { TaskPool } from './task-pool.js';
 import { describeError, TaskStatus } from './task-status.js';
 import { abortQuietly } from './abort-quietly.js';
+import { sleep } from './backoff.js';
 
 export interface WorkerDeps {
   log: Log;
@@ -35,6 +36,8 @@ export interface TaskThreads {
   /** Secrets to mask in the threads' log lines. */
   secrets: () => string[];
 }
+
+type Runtime = NonNullable<Awaited<ReturnType<NonNullable<ConnectorDefinition['load']>>>>;
 
 interface RunningTask {
   status: TaskStatus;
@@ -62,6 +65,12 @@ export class ConnectorWorker {
   private trace: string | undefined;
   private tasks: RunningTask[] = [];
   private abort = new AbortController();
+  /** Stops the current set of tasks only (a new task split replaces them); follows `abort`. */
+  private tasksAbort = new AbortController();
+  /** What tasks replaced by a new split had counted, by task id, so totals survive the change. */
+  private readonly replaced = new Map<number, Pick<TaskStatusRecord, 'recordsIn' | 'recordsOut' | 'errors'>>();
+  /** The loop that asks taskConfigs again (taskConfigsRefreshMs), while it runs. */
+  private watching: Promise<void> = Promise.resolve();
   private starting: Promise<void> = Promise.resolve();
   private launched = false;
   /** Why the connector itself (not a task) failed to start, kept as lastError across restarts. */
@@ -113,12 +122,12 @@ export class ConnectorWorker {
     try {
       const runtime = await this.def.load?.();
       if (!runtime) throw new Error(`connector ${this.def.className} cannot run in this Sluice (no runtime)`);
-      const maxTasks = Number(valueOf(this.config, frameworkField.tasksMax) ?? 1);
-      const configs = runtime.taskConfigs ? await runtime.taskConfigs(this.config, maxTasks, signal) : [this.config];
-      const offsets = this.def.kind === 'source' ? await this.loadSourceOffsets() : new Map();
+      const configs = await this.taskConfigs(runtime, signal);
+      await this.launchTasks(runtime, configs, signal);
       if (signal.aborted) return;
-      this.tasks = configs.map((config, taskId) => this.launch(runtime, config, taskId, configs.length, offsets));
       this.setState('RUNNING');
+      const everyMs = runtime.taskConfigs ? runtime.taskConfigsRefreshMs?.(this.config) : undefined;
+      if (everyMs !== undefined && everyMs > 0) this.watching = this.watchTaskConfigs(runtime, configs, everyMs, signal);
     } catch (err) {
       if (signal.aborted) return;
       this.logger.error(`cannot start: ${describeError(err)}`);
@@ -130,10 +139,71 @@ export class ConnectorWorker {
     }
   }
 
+  private async taskConfigs(runtime: Runtime, signal: AbortSignal): Promise<ConfigMap[]> {
+    const maxTasks = Number(valueOf(this.config, frameworkField.tasksMax) ?? 1);
+    return runtime.taskConfigs ? await runtime.taskConfigs(this.config, maxTasks, signal) : [this.config];
+  }
+
+  /** A set of tasks, one per config, resuming from the committed source offsets. */
+  private async launchTasks(runtime: Runtime, configs: readonly ConfigMap[], signal: AbortSignal): Promise<void> {
+    const offsets = this.def.kind === 'source' ? await this.loadSourceOffsets() : new Map<string, Record<string, unknown> | null>();
+    if (signal.aborted) return;
+    const tasksAbort = new AbortController();
+    signal.addEventListener('abort', () => abortQuietly(tasksAbort), { once: true });
+    this.tasksAbort = tasksAbort;
+    this.tasks = configs.map((config, taskId) => this.launch(runtime, config, taskId, configs.length, offsets, tasksAbort.signal));
+  }
+
+  /**
+   * Asks taskConfigs again every `everyMs` (the JDBC source lists its tables): when the split changed (a table
+   * was created or dropped), the tasks stop as for a stop — batches finish and commit — and a new set starts from
+   * the committed offsets. A failure to ask is logged and the running tasks go on.
+   */
+  private async watchTaskConfigs(runtime: Runtime, first: readonly ConfigMap[], everyMs: number, signal: AbortSignal): Promise<void> {
+    let known = JSON.stringify(first);
+    while (!signal.aborted) {
+      await sleep(everyMs, signal);
+      if (signal.aborted) return;
+      let configs: ConfigMap[];
+      try {
+        configs = await this.taskConfigs(runtime, signal);
+      } catch (err) {
+        if (!signal.aborted) this.logger.warn(`cannot check for a new task split, the tasks go on as they are: ${describeError(err)}`);
+        continue;
+      }
+      const text = JSON.stringify(configs);
+      if (signal.aborted || text === known) continue;
+      known = text;
+      this.logger.info(`the work to split changed: restarting on ${configs.length} task${configs.length === 1 ? '' : 's'}`);
+      this.markRestarting();
+      abortQuietly(this.tasksAbort);
+      await Promise.all(this.tasks.map((t) => t.done));
+      for (const t of this.tasks) {
+        const r = t.status.record();
+        const before = this.replaced.get(r.id) ?? { recordsIn: 0, recordsOut: 0, errors: 0 };
+        this.replaced.set(r.id, { recordsIn: before.recordsIn + r.recordsIn, recordsOut: before.recordsOut + r.recordsOut, errors: before.errors + r.errors });
+      }
+      this.tasks = [];
+      if (signal.aborted) return;
+      try {
+        await this.launchTasks(runtime, configs, signal);
+      } catch (err) {
+        if (signal.aborted) return;
+        this.logger.error(`cannot start the new tasks: ${describeError(err)}`);
+        this.connectorError = { message: describeError(err), at: new Date().toISOString() };
+        this.startErrors += 1;
+        this.setState('FAILED', describeError(err));
+        return;
+      }
+      if (!signal.aborted) this.setState('RUNNING');
+    }
+  }
+
   /** Stop polling, let in-flight batches finish (flush, commit), stop the tasks. */
   async stop(finalState: RuntimeState = 'UNASSIGNED'): Promise<void> {
     abortQuietly(this.abort);
     await this.starting;
+    await this.watching;
     await Promise.all(this.tasks.map((t) => t.done));
     for (const t of this.tasks) if (t.status.state !== 'FAILED') t.status.set(finalState === 'PAUSED' ? 'PAUSED' : 'UNASSIGNED');
     if (this.state !== 'FAILED' || finalState === 'PAUSED') this.setState(finalState);
@@ -178,8 +248,8 @@ export class ConnectorWorker {
     const tasks = this.tasks.map((t) => t.status.record());
     // Counters keep growing across restarts: add what earlier runs of the same task id counted.
     for (const t of tasks) {
-      const before = base.find((b) => b.id === t.id);
-      if (before) {
+      for (const before of [base.find((b) => b.id === t.id), this.replaced.get(t.id)]) {
+        if (!before) continue;
         t.recordsIn += before.recordsIn;
         t.recordsOut += before.recordsOut;
         t.errors += before.errors;
@@ -219,11 +289,12 @@ export class ConnectorWorker {
   }
 
   private launch(
-    runtime: NonNullable<Awaited<ReturnType<NonNullable<ConnectorDefinition['load']>>>>,
+    runtime: Runtime,
     config: ConfigMap,
     taskId: number,
     taskCount: number,
     offsets: ReadonlyMap<string, Record<string, unknown> | null>,
+    signal: AbortSignal,
   ): RunningTask {
     const status = new TaskStatus(taskId, () => this.deps.onStatusChange());
     const logger = this.logger.child(String(taskId));
@@ -271,7 +342,7 @@ export class ConnectorWorker {
         runner = sinkRunnerFor(spec, { task, log: this.deps.log, logger, status, onCommitted });
       }
     }
-    const done = runner.run(this.abort.signal).finally(() => this.deps.onStatusChange());
+    const done = runner.run(signal).finally(() => this.deps.onStatusChange());
     return { status, runner, done };
   }
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Catalog } from '../catalog/catalog.js';
 import type { ConnectorStatusRecord } from '../catalog/types.js';
@@ -278,5 +279,42 @@ describe('a connector whose database is unreachable', () => {
     await eventually(async () => (await readAll(r.log, 'fine')).length === 5, 5_000, 'the other connector to move data');
     // Blocking would take 40 s, past this test's time limit: stopping must abort the connection attempts.
     await r.runtime.stop();
+  });
+});
+
+describe('a JDBC source in table mode', () => {
+  it('picks up tables created and dropped while it runs (every table.poll.interval.ms), each row once, counters kept', async () => {
+    const r = await rig();
+    const file = tmp.file('shop.db');
+    const db = new Database(file);
+    try {
+      db.exec('CREATE TABLE a (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO a (name) VALUES (\'a1\'), (\'a2\');');
+      r.exec(
+        `CREATE SOURCE CONNECTOR shop WITH ('connector.class' = 'JdbcSource', 'connection.url' = 'jdbc:sqlite:${file}', 'mode' = 'incrementing', ` +
+          `'incrementing.column.name' = 'id', 'topic.prefix' = 't-', 'poll.interval.ms' = '20', 'table.poll.interval.ms' = '100', 'tasks.max' = '2');`,
+      );
+      await eventually(async () => (await topicValues(r, 't-a')).length === 2, 5_000, 'the rows of a');
+      expect(r.status('shop')?.tasks).toHaveLength(1);
+
+      db.exec('CREATE TABLE b (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO b (name) VALUES (\'b1\');');
+      await eventually(async () => (await topicValues(r, 't-b')).length === 1, 5_000, 'the rows of b, created later');
+      await eventually(() => r.status('shop')?.tasks.length === 2 && r.status('shop')?.state === 'RUNNING', 5_000, 'two tasks');
+      db.exec("INSERT INTO a (name) VALUES ('a3');");
+      await eventually(async () => (await topicValues(r, 't-a')).length === 3, 5_000, 'a row added to a');
+      expect((await topicValues(r, 't-a')).map((v) => (v as { name: string }).name)).toEqual(['a1', 'a2', 'a3']);
+
+      db.exec('DROP TABLE a;');
+      await eventually(() => r.status('shop')?.tasks.length === 1, 5_000, 'one task again once a is dropped');
+      db.exec("INSERT INTO b (name) VALUES ('b2');");
+      await eventually(async () => (await topicValues(r, 't-b')).length === 2, 5_000, 'b goes on');
+      expect((await topicValues(r, 't-b')).map((v) => (v as { name: string }).name)).toEqual(['b1', 'b2']);
+      // Counters are per task id and carried across the task sets: task 0 wrote a1 a2, then a3, then b2 (task 1,
+      // which wrote b1, is gone with the second set, as a task of a lower tasks.max).
+      expect(r.status('shop')!.tasks.map((t) => [t.id, t.recordsOut])).toEqual([[0, 4]]);
+      expect(r.status('shop')?.state).toBe('RUNNING');
+      expect(r.lines.some((l) => /restarting on 2 tasks/.test(l))).toBe(true);
+    } finally {
+      db.close();
+    }
   });
 });

@@ -116,7 +116,7 @@ export const jdbcField = {
   }),
   pollInterval: field.int('poll.interval.ms', 'Wait in ms between polls of each table.', { default: '5000', min: 1, group: CONN, importance: 'high' }),
   batchMaxRows: field.int('batch.max.rows', 'Maximum rows per poll (also the fetch size).', { default: '1000', min: 1, group: CONN, importance: 'low' }),
-  tablePollInterval: field.long('table.poll.interval.ms', 'Wait in ms between checks for new or removed tables.', {
+  tablePollInterval: field.long('table.poll.interval.ms', 'Wait in ms between checks for new or removed tables; a change restarts the tasks on the new set of tables.', {
     default: '60000',
     min: 1,
     group: CONN,

@@ -26,7 +26,8 @@ export function groupPartitions<T>(elements: readonly T[], numGroups: number): T
 
 /**
  * A custom query runs in one task. Otherwise the tables are discovered now and spread over
- * min(#tables, maxTasks) tasks; with no table at all one task runs and stays idle.
+ * min(#tables, maxTasks) tasks; with no table at all one task runs and stays idle. Asked again every
+ * table.poll.interval.ms, so tables created or dropped later are picked up.
  */
 export async function taskConfigs(config: ConfigMap, maxTasks: number, signal?: AbortSignal): Promise<ConfigMap[]> {
   const s = parseSettings(config);
@@ -42,7 +43,14 @@ export async function taskConfigs(config: ConfigMap, maxTasks: number, signal?: 
   return groups.map((g) => ({ ...config, [TASK_TABLES]: JSON.stringify(g) }));
 }
 
+/** Table mode watches the tables (Confluent's table monitor): taskConfigs lists them again this often. */
+export function taskConfigsRefreshMs(config: ConfigMap): number | undefined {
+  const s = parseSettings(config);
+  return s.query === '' ? s.tablePollIntervalMs : undefined;
+}
+
 export const runtime: ConnectorRuntime = {
   taskConfigs,
+  taskConfigsRefreshMs,
   createSourceTask: () => new JdbcSourceTask(),
 };

@@ -38,6 +38,7 @@ export interface Settings {
   querySuffix: string;
   topicPrefix: string;
   pollIntervalMs: number;
+  tablePollIntervalMs: number;
   batchMaxRows: number;
   validateNonNull: boolean;
   numericMapping: NumericMapping;
@@ -103,6 +104,7 @@ export function parseSettings(config: ConfigMap, cwd: string = process.cwd()): S
     querySuffix: str(config, F.querySuffix),
     topicPrefix: valueOf(config, F.topicPrefix) ?? '',
     pollIntervalMs: Math.max(1, num(config, F.pollInterval) || 1),
+    tablePollIntervalMs: Math.max(1, num(config, F.tablePollInterval) || 1),
     batchMaxRows: Math.max(1, num(config, F.batchMaxRows) || 1),
     validateNonNull: str(config, F.validateNonNull).toLowerCase() !== 'false',
     numericMapping: mapping,
