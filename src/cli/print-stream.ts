@@ -59,6 +59,9 @@ export async function printRecords(p: PrintEntity, log: Log, emit: (r: LogRecord
       }
     }
     if (got === 0) await log.waitForData(positions, WAIT_MS, signal);
+    // The embedded log reads synchronously and a fast reader never makes a write wait: without a turn for other
+    // work after each batch, a server catching up on a big topic would answer nothing else until it is done.
+    else await new Promise((resolve) => setImmediate(resolve));
   }
   return printed;
 }

@@ -214,6 +214,26 @@ describe('POST /query: PRINT streamed as ksqlDB streams it', () => {
     expect(two.text).toBe(expected);
   });
 
+  it('gives other work a turn after each batch while it catches up on a big topic (HTTP/1.1 writes seldom wait)', async () => {
+    const r = await server();
+    const total = 50_000;
+    for (let i = 0; i < total; i += 10_000) await produce(r, 'backlog', Array.from({ length: 10_000 }, (_, j) => i + j));
+    let turns = 0;
+    let streaming = true;
+    const turn = () => {
+      turns += 1;
+      if (streaming) setImmediate(turn);
+    };
+    const stream = post1(r, '/query', { ksql: `PRINT backlog FROM BEGINNING LIMIT ${total};` });
+    await stream.until((a) => a.status === 200);
+    setImmediate(turn);
+    await stream.done(30_000);
+    streaming = false;
+    expect(stream.newlines).toBe(total + 2);
+    // PRINT reads 500 records a batch: 100 batches, each followed by a turn for others.
+    expect(turns).toBeGreaterThanOrEqual(total / 500 / 2);
+  }, 60_000);
+
   it('prints from the first record with FROM BEGINNING, otherwise only records produced after it began', async () => {
     const r = await server();
     await produce(r, 'events', ['old']);
