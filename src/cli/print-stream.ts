@@ -1,4 +1,4 @@
-import type { PrintEntity } from '../engine/results.js';
+import { printTarget, type PrintEntity } from '../engine/results.js';
 import type { Log, LogRecord, SinkPosition } from '../platform/log.js';
 import type { OutputFormat } from './options.js';
 
@@ -36,14 +36,15 @@ export async function printRecords(p: PrintEntity, log: Log, emit: (r: LogRecord
   let printed = 0;
   let seen = 0;
   const every = Math.max(1, p.interval ?? 1);
+  const topic = printTarget(p);
   while (!signal.aborted && (p.limit === undefined || printed < p.limit)) {
     if (!positions) {
-      const info = await log.describeTopic(p.topic);
+      const info = await log.describeTopic(topic);
       if (!info) {
         await log.waitForData([], WAIT_MS, signal);
         continue;
       }
-      positions = info.offsets.map((o) => ({ topic: p.topic, partition: o.partition, offset: p.fromBeginning ? o.start : o.end }));
+      positions = info.offsets.map((o) => ({ topic, partition: o.partition, offset: p.fromBeginning ? o.start : o.end }));
     }
     let got = 0;
     for (const pos of positions) {

@@ -14,7 +14,7 @@ import { parseScript, type ScriptItem } from '../sql/parse.js';
 import type { ExecContext } from './context.js';
 import { errorEntities } from './errors.js';
 import { runHandler } from './handlers.js';
-import { isError, type Entity } from './results.js';
+import { isError, rememberPrintTarget, type Entity, type PrintEntity } from './results.js';
 import type { Session } from './session.js';
 
 /** Statements after which the runtime must look at the catalog again. */
@@ -158,7 +158,9 @@ export class Engine {
         return e;
       });
       if (!ctx.sandbox && CHANGES_CONNECTORS.has(s.kind)) ctx.runtime?.reconcile();
-      return [this.redactor.redactDeep(entity)];
+      const shown = this.redactor.redactDeep(entity);
+      if (shown['@type'] === 'print_topic') rememberPrintTarget(shown, (entity as PrintEntity).topic);
+      return [shown];
     } catch (err) {
       const text = this.redactor.redact(maskUnparsedText(parsed.text));
       const entities = errorEntities(err, text, parsed.source, this.redactor);

@@ -3,7 +3,7 @@ import { Semicolon } from '../../grammar/tokens.js';
 import { printLine, printRecords } from '../cli/print-stream.js';
 import type { Engine } from '../engine/engine.js';
 import { errorEntities } from '../engine/errors.js';
-import { isError, type PrintEntity, type StatementErrorEntity } from '../engine/results.js';
+import { isError, printTarget, type PrintEntity, type StatementErrorEntity } from '../engine/results.js';
 import { Session } from '../engine/session.js';
 import { SluiceError, toSluiceError } from '../errors/base.js';
 import type { Log } from '../platform/log.js';
@@ -117,18 +117,19 @@ async function preparePrint(text: string, session: Session, engine: Engine, log:
   const [entity] = engine.execute(text, session, { stopOnError: true });
   if (entity && isError(entity)) return { ok: false, error: entity };
   if (!first.ok || entity?.['@type'] !== 'print_topic') throw new SluiceError('INTERNAL_ERROR', `PRINT gave ${entity?.['@type'] ?? 'nothing'}`);
+  const topic = printTarget(entity);
   // As ksqlDB's /query: a topic that does not exist is an error, not a wait (the shell and /ws wait for it).
   const topicToken = first.statement.tokens[1];
   const topicLoc = topicToken ? tokenLoc(topicToken) : first.statement.loc;
   if (!log) return refuse(new SluiceError('TOPIC_NOT_FOUND', `topic '${entity.topic}' does not exist: this server runs no connectors`, { loc: topicLoc }), statementText);
   let exists: boolean;
   try {
-    exists = (await log.describeTopic(entity.topic)) !== undefined;
+    exists = (await log.describeTopic(topic)) !== undefined;
   } catch (err) {
     return refuse(toSluiceError(err).withLoc(topicLoc), statementText);
   }
   if (!exists) {
-    const alike = (await log.listTopics()).map((t) => t.name).filter((n) => n.toLowerCase() === entity.topic.toLowerCase());
+    const alike = (await log.listTopics()).map((t) => t.name).filter((n) => n.toLowerCase() === topic.toLowerCase());
     const hint = alike.length > 0 ? `did you mean ${alike.map((n) => `\`${n}\``).join(' or ')}?` : undefined;
     return refuse(new SluiceError('TOPIC_NOT_FOUND', `topic '${entity.topic}' does not exist (topic names are case-sensitive)`, { loc: topicLoc, hint }), statementText);
   }

@@ -355,6 +355,11 @@ describe('WebSocket /ws', () => {
     c.send({ subscribe: 'status' });
     await c.next((f) => f['connector'] === 'DB' && f['state'] === 'FAILED', 10_000);
     await c.request(2, 'DESCRIBE CONNECTOR db; SHOW VARIABLES;');
+    // PRINT of a topic whose name holds the secret reads that topic; its frames show the name masked.
+    await r.runtime.log.append([{ topic: 'hunter2-secret-events', key: null, value: 'e1' }]);
+    await c.request(3, 'PRINT `hunter2-secret-events` FROM BEGINNING LIMIT 1;');
+    expect(await c.next((f) => f['id'] === 3 && f['done'] === true)).toMatchObject({ printed: 1 });
+    expect(c.frames.find((f) => f['id'] === 3 && 'row' in f)).toMatchObject({ row: { topic: '********-events', value: 'e1' } });
     expect(JSON.stringify(c.frames)).not.toContain('hunter2-secret');
   });
 });
