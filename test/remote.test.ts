@@ -5,6 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, ensureBuilt, sluiceEnv, spawnSluice, stopWith, until, waitForOutput, type Result } from './helpers/sluice-process.js';
+import { Writable } from 'node:stream';
+import { RemoteSession } from '../src/cli/remote.js';
+import type { PrintEntity } from '../src/engine/results.js';
 import { silentServer, type SilentServer } from './helpers/silent-server.js';
 
 let dir: string;
@@ -123,9 +126,11 @@ describe('a server that accepts the connection but never answers', () => {
   });
 
   it('refuses a --request-timeout that is not a number of seconds', async () => {
-    const r = await sluice(['shell', '--server', silent.url, '--request-timeout', 'soon', '-e', 'SHOW TOPICS;']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain("USAGE_ERROR --request-timeout must be a number of seconds from 0 (no limit)");
+    for (const bad of ['soon', '0x10', '-1', '1e3']) {
+      const r = await sluice(['shell', '--server', silent.url, '--request-timeout', bad, '-e', 'SHOW TOPICS;']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("USAGE_ERROR --request-timeout must be a number of seconds from 0 (no limit)");
+    }
   });
 
   it('one SIGINT ends run --server waiting for its answer (exit 130); the server may still run the script', async () => {
@@ -147,5 +152,78 @@ describe('a server that accepts the connection but never answers', () => {
     const r = await stopWith(child, done, 'SIGTERM', 10_000);
     expect(r.code).toBe(143);
     expect(r.stderr).toBe(`sluice: INTERRUPTED stopped waiting for the answer of the Sluice server at ${wsUrl()}\n`);
+  });
+});
+
+describe('a server that misbehaves', () => {
+  const print = (sql: string) => ({ results: [{ '@type': 'print_topic', statementText: sql, warnings: [], topic: 't', fromBeginning: true }] });
+  const row = { row: { '@type': 'print_record', topic: 't', partition: 0, offset: 0, timestamp: 1795327164069, key: null, value: 'v1', headers: {} } };
+
+  it('a PRINT the server ends with an error frame (no done) ends with that error, exit code 1', async () => {
+    const fake = await silentServer((q) => (String(q['sql']).startsWith('PRINT') ? [print(String(q['sql'])), row, { error: { '@type': 'generic_error', error_code: 50000, code: 'INTERNAL_ERROR', message: 'the log went away' } }] : undefined));
+    try {
+      const r = await sluice(['shell', '--server', fake.url, '-e', 'PRINT t FROM BEGINNING;']);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain('value: v1');
+      expect(r.stderr).toContain('the log went away');
+      expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('one SIGINT ends a PRINT whose cancel the server never confirms', async () => {
+    const fake = await silentServer((q) => (String(q['sql']).startsWith('PRINT') ? [print(String(q['sql'])), row] : undefined));
+    try {
+      const child = spawnSluice(['shell', '--server', fake.url, '-e', 'PRINT t FROM BEGINNING;'], dir, env());
+      const done = collect(child);
+      await waitForOutput(child, /value: v1/, 'stdout');
+      const r = await stopWith(child, done, 'SIGINT', 10_000);
+      expect(r.code).toBe(0);
+      expect(fake.requests.some((q) => q['cancel'] === true)).toBe(true);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('stops reading the socket while the PRINT output is backed up, so the rows wait on the server, not here', async () => {
+    const total = 20_000;
+    const big = { ...row, row: { ...row.row, value: 'x'.repeat(1000) } };
+    const fake = await silentServer((q) => (String(q['sql']).startsWith('PRINT') ? [print(String(q['sql'])), ...Array.from({ length: total }, () => big)] : undefined));
+    const session = await RemoteSession.connect(fake.url, undefined, 10_000);
+    try {
+      let written = 0;
+      // An output nobody reads: every write says it is backed up, and it never drains.
+      const stuck = new Writable({ highWaterMark: 1, write: () => undefined });
+      const counting = Object.assign(stuck, { write: (chunk: string) => (written++, Writable.prototype.write.call(stuck, chunk)) });
+      const { entities } = await session.execute('PRINT t FROM BEGINNING;');
+      const stop = new AbortController();
+      void session.streamPrint(entities[0] as PrintEntity, counting, 'json', stop.signal);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(written).toBeGreaterThan(0);
+      expect(written).toBeLessThan(total / 4);
+    } finally {
+      session.close();
+      await fake.close();
+    }
+  });
+
+  it('ignores frames that are not frames of the protocol, and refuses a statement error it cannot show', async () => {
+    const list = { results: [{ '@type': 'connector_list', statementText: 'SHOW CONNECTORS;', warnings: [], connectors: [] }] };
+    const fake = await silentServer((q) =>
+      q['sql'] === 'SHOW CONNECTORS;' ? ['null', '42', '"text"', '[1, 2]', 'not json', list] : [{ error: { '@type': 'statement_error', error_code: 40000 } }],
+    );
+    try {
+      const ok = await sluice(['shell', '--server', fake.url, '-e', 'SHOW CONNECTORS;']);
+      expect(ok.stderr).toBe('');
+      expect(ok.code).toBe(0);
+      expect(ok.stdout).toContain('Connector Name');
+      const bad = await sluice(['shell', '--server', fake.url, '-e', 'SHOW TOPICS;']);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain('SERVER_UNREACHABLE the server answered with something that is not a Sluice result');
+      expect(bad.stderr).not.toContain('undefined');
+    } finally {
+      await fake.close();
+    }
   });
 });

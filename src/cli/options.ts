@@ -27,7 +27,8 @@ const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
 /** --request-timeout in seconds (fractions allowed), as milliseconds; 0 means no limit. */
 export function parseRequestTimeout(value: string): number {
-  const seconds = value.trim() === '' ? NaN : Number(value);
+  // Plain decimal seconds only: Number() would also take '0x10', '1e3' and ' 5 '.
+  const seconds = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
   if (!Number.isFinite(seconds) || seconds < 0 || seconds > MAX_TIMEOUT_SECONDS) {
     throw new UsageError('USAGE_ERROR', `--request-timeout must be a number of seconds from 0 (no limit) to ${MAX_TIMEOUT_SECONDS}, not '${value}'`);
   }

@@ -28,7 +28,7 @@ function variables(opts: RemoteOptions): Record<string, string> {
 }
 
 function printerFor(remote: RemoteSession, format: OutputFormat, streams: Streams): Printer {
-  return new Printer(format, streams, (p, signal) => remote.streamPrint(p, (line) => streams.stdout.write(`${line}\n`), format, signal));
+  return new Printer(format, streams, (p, signal) => remote.streamPrint(p, streams.stdout, format, signal));
 }
 
 /**
@@ -147,7 +147,7 @@ export async function remoteShell(opts: RemoteOptions & { file?: string; execute
         input: process.stdin,
         output: process.stdout,
         where: `Server: ${opts.server}`,
-        streamer: (p, signal) => remote.streamPrint(p, (line) => process.stdout.write(`${line}\n`), format, signal),
+        streamer: (p, signal) => remote.streamPrint(p, process.stdout, format, signal),
       });
     }
     return await runPiped({ execute: (text) => send(text, interrupted), printer, input: process.stdin, stdout: streams.stdout, signal: interrupted });

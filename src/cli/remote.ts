@@ -24,6 +24,9 @@ export function webSocketUrl(server: string): string {
   return url.toString();
 }
 
+/** How long a cancelled PRINT waits for the server's `done` before it ends anyway. */
+const CANCEL_GRACE_MS = 2000;
+
 /** The client stopped waiting for an answer (REQUEST_TIMEOUT, INTERRUPTED); the server may still be at work on it. */
 export class UnansweredError extends SluiceError {
   constructor(
@@ -61,6 +64,8 @@ export class RemoteSession {
   private closedWith: string | undefined;
   /** Requests this client stopped waiting for (timeout, signal): whatever still comes for them is dropped. */
   private readonly abandoned = new Set<number>();
+  /** Requests answered with PRINTs whose streams have not ended: an error frame for one ends its stream. */
+  private readonly streaming = new Set<number>();
 
   private constructor(
     private readonly ws: WebSocket,
@@ -69,14 +74,18 @@ export class RemoteSession {
     private readonly timeoutMs: number,
   ) {
     ws.on('message', (data) => {
-      let f: Frame;
+      let parsed: unknown;
       try {
-        f = JSON.parse(data.toString()) as Frame;
+        parsed = JSON.parse(data.toString());
       } catch {
         return;
       }
+      // Not a frame of the protocol (null, a number, an array…): nothing can be answered by it.
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return;
+      const f = parsed as Frame;
       const id = f['id'] as number;
-      if ('row' in f || 'done' in f) {
+      // The server ends a PRINT that fails mid-stream with an error frame instead of `done`.
+      if ('row' in f || 'done' in f || ('error' in f && !this.answers.has(id) && this.streaming.has(id))) {
         if (this.abandoned.has(id)) return;
         const handler = this.rows.get(id);
         if (handler) handler(f);
@@ -167,7 +176,12 @@ export class RemoteSession {
     });
     if ('error' in answer) {
       const error = answer['error'] as StatementErrorEntity & { entities?: Entity[] };
-      if (typeof error !== 'object' || error === null || error['@type'] !== 'statement_error') {
+      const wellFormed =
+        typeof error === 'object' && error !== null && error['@type'] === 'statement_error' && typeof error.code === 'string' && typeof error.message === 'string' && (error.entities === undefined || Array.isArray(error.entities));
+      if (typeof error === 'object' && error !== null && error['@type'] === 'statement_error' && !wellFormed) {
+        throw new SluiceError('SERVER_UNREACHABLE', 'the server answered with something that is not a Sluice result');
+      }
+      if (!wellFormed) {
         const message = typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string' ? (error as { message: string }).message : 'the server answered with an error it did not explain';
         throw new SluiceError('SERVER_UNREACHABLE', message);
       }
@@ -184,27 +198,54 @@ export class RemoteSession {
     return { entities, executed: answer['executed'] !== false };
   }
 
-  /** The rows of a PRINT that came back from `execute`, written as embedded mode writes them, until done or the signal (which cancels it on the server). */
-  streamPrint(p: PrintEntity, write: (line: string) => void, format: OutputFormat, signal: AbortSignal): Promise<void> {
+  /**
+   * The rows of a PRINT that came back from `execute`, written to `out` as embedded mode writes them, until done
+   * or the signal (which cancels it on the server; a server that does not confirm within CANCEL_GRACE_MS is not
+   * waited for). While `out` is backed up (a pipe nobody reads) the socket is not read, so the server holds the
+   * rows back instead of this process buffering them.
+   */
+  streamPrint(p: PrintEntity, out: NodeJS.WritableStream, format: OutputFormat, signal: AbortSignal): Promise<void> {
     const id = this.printIds.get(p);
     if (id === undefined) return Promise.resolve();
+    const write = (line: string) => {
+      if (out.write(`${line}\n`) || this.ws.isPaused) return;
+      this.ws.pause();
+      out.once('drain', () => this.ws.resume());
+    };
     if (format === 'table') write('Key format: JSON\nValue format: JSON');
     return new Promise<void>((resolve, reject) => {
-      const cancel = () => this.ws.send(JSON.stringify({ id, cancel: true }));
+      let grace: NodeJS.Timeout | undefined;
+      const end = () => {
+        clearTimeout(grace);
+        this.rows.delete(id);
+        this.streaming.delete(id);
+        signal.removeEventListener('abort', cancel);
+      };
+      const cancel = () => {
+        this.ws.send(JSON.stringify({ id, cancel: true }));
+        grace = setTimeout(() => {
+          end();
+          this.abandoned.add(id);
+          resolve();
+        }, CANCEL_GRACE_MS);
+      };
       signal.addEventListener('abort', cancel, { once: true });
       const handle = (f: Frame) => {
         const row = f['row'];
         if (typeof row === 'object' && row !== null && !Array.isArray(row)) {
           const r = row as LogRecord & Record<string, unknown>;
-          write(format === 'json' ? JSON.stringify(r) : printLine(r));
+          try {
+            write(format === 'json' ? JSON.stringify(r) : printLine(r));
+          } catch {
+            // A row this client cannot show (a timestamp out of range…): skipped, as one it does not understand.
+          }
           return;
         }
         if ('row' in f && !('done' in f)) return; // not a row this client understands
-        this.rows.delete(id);
-        signal.removeEventListener('abort', cancel);
+        end();
         // The stream ended because the connection did, or the server said why it could not go on.
         const error = f['error'] as { message?: unknown } | undefined;
-        if (error) reject(new SluiceError('SERVER_UNREACHABLE', typeof error.message === 'string' ? error.message : 'the server ended the PRINT with an error'));
+        if (error) reject(new SluiceError('SERVER_UNREACHABLE', typeof error === 'object' && error !== null && typeof error.message === 'string' ? error.message : 'the server ended the PRINT with an error'));
         else resolve();
       };
       this.rows.set(id, handle);
@@ -230,6 +271,10 @@ export class RemoteSession {
   }
 
   private remember(id: number, entities: readonly Entity[]): void {
-    for (const e of entities) if (e['@type'] === 'print_topic') this.printIds.set(e, id);
+    for (const e of entities) {
+      if (e['@type'] !== 'print_topic') continue;
+      this.printIds.set(e, id);
+      this.streaming.add(id);
+    }
   }
 }

@@ -13,8 +13,11 @@ export interface SilentServer {
   close(): Promise<void>;
 }
 
-/** Answers a request only when `answer` gives an answer for it; every other request waits for ever. */
-export async function silentServer(answer: (request: Frame) => Frame | undefined = () => undefined): Promise<SilentServer> {
+/**
+ * Answers a request only when `answer` gives an answer for it; every other request waits for ever. An answer may
+ * be several frames (each sent with the request's id), and a string is sent as it is, to send what is not a frame.
+ */
+export async function silentServer(answer: (request: Frame) => Frame | (Frame | string)[] | undefined = () => undefined): Promise<SilentServer> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve, reject) => {
     wss.once('listening', resolve);
@@ -26,7 +29,9 @@ export async function silentServer(answer: (request: Frame) => Frame | undefined
       const request = JSON.parse(data.toString()) as Frame;
       requests.push(request);
       const reply = answer(request);
-      if (reply) ws.send(JSON.stringify({ id: request['id'], ...reply }));
+      for (const f of reply === undefined ? [] : Array.isArray(reply) ? reply : [reply]) {
+        ws.send(typeof f === 'string' ? f : JSON.stringify({ id: request['id'], ...f }));
+      }
     });
   });
   return {
