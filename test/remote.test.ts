@@ -195,7 +195,13 @@ describe('a server that misbehaves', () => {
       let written = 0;
       // An output nobody reads: every write says it is backed up, and it never drains.
       const stuck = new Writable({ highWaterMark: 1, write: () => undefined });
-      const counting = Object.assign(stuck, { write: (chunk: string) => (written++, Writable.prototype.write.call(stuck, chunk)) });
+      const counting = {
+        write: (chunk: string) => {
+          written += 1;
+          return stuck.write(chunk);
+        },
+        once: (event: string, listener: () => void) => stuck.once(event, listener),
+      } as unknown as NodeJS.WritableStream;
       const { entities } = await session.execute('PRINT t FROM BEGINNING;');
       const stop = new AbortController();
       void session.streamPrint(entities[0] as PrintEntity, counting, 'json', stop.signal);

@@ -171,6 +171,47 @@ function raw(r: ServerRig, text: string): Promise<{ status: number; body: string
   });
 }
 
+describe('telling HTTP/1.1 from HTTP/2 by the first bytes', () => {
+  /** Writes the parts a moment apart (each its own TCP segment) and returns what came back within a while. */
+  function slowly(r: ServerRig, parts: (string | Buffer)[]): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(Number(new URL(r.url).port), '127.0.0.1');
+      const got: Buffer[] = [];
+      socket.on('data', (d: Buffer) => got.push(d));
+      socket.on('error', reject);
+      socket.on('connect', async () => {
+        for (const p of parts) {
+          socket.write(p);
+          await new Promise((w) => setTimeout(w, 50));
+        }
+        setTimeout(() => {
+          socket.destroy();
+          resolve(Buffer.concat(got));
+        }, 300);
+      });
+    });
+  }
+
+  it('waits for more than one byte when the first could begin either (an HTTP/1.1 POST sent a byte at a time)', async () => {
+    const r = await server();
+    const body = JSON.stringify({ ksql: 'SHOW CONNECTORS;' });
+    const request = `POST /ksql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
+    const answer = (await slowly(r, ['P', 'O', request.slice(2)])).toString();
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    expect(answer).toContain('connector_list');
+  });
+
+  it("takes HTTP/2's preface cut into pieces", async () => {
+    const r = await server();
+    const preface = 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n';
+    const emptySettings = Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]);
+    const answer = await slowly(r, ['P', preface.slice(1, 10), Buffer.concat([Buffer.from(preface.slice(10)), emptySettings])]);
+    // The server's first frame is its SETTINGS (type 4), not an HTTP/1.1 status line.
+    expect(answer.length).toBeGreaterThanOrEqual(9);
+    expect(answer[3]).toBe(4);
+  });
+});
+
 describe('upgrades', () => {
   it('answers a request that asks for another protocol (curl --http2 asks for h2c) as plain HTTP/1.1', async () => {
     const r = await server({ token: 'up-token' });

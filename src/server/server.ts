@@ -89,18 +89,28 @@ export class SluiceServer {
       socket.setNoDelay(true);
       // A connection that never says anything is not kept for ever (HTTP's own timeouts start after this).
       socket.setTimeout(FIRST_BYTES_TIMEOUT_MS, () => socket.destroy());
-      socket.once('data', (first: Buffer) => {
+      let head: Buffer = Buffer.alloc(0);
+      const decide = (chunk: Buffer) => {
+        head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+        const n = Math.min(head.length, H2_PREFACE.length);
+        const preface = head.subarray(0, n).equals(H2_PREFACE.subarray(0, n));
+        // 'P' (or 'PRI * HTTP/2.0' cut short) may begin either protocol: the next bytes tell.
+        if (preface && head.length < H2_PREFACE.length) {
+          socket.once('data', decide);
+          return;
+        }
         socket.setTimeout(0);
         socket.pause();
-        if (first.subarray(0, H2_PREFACE.length).equals(H2_PREFACE.subarray(0, Math.min(first.length, H2_PREFACE.length)))) {
+        if (preface) {
           // HTTP/2 reads a net.Socket's native handle, past what was read here already: it gets a stream over it.
-          this.http2.emit('connection', streamOver(socket, first));
+          this.http2.emit('connection', streamOver(socket, head));
         } else {
-          socket.unshift(first);
+          socket.unshift(head);
           this.http.emit('connection', socket);
           socket.resume();
         }
-      });
+      };
+      socket.once('data', decide);
     });
     // One frame per socket per turn of the event loop (not every frame of a chunk at once): a client that
     // pipelines thousands of requests takes turns with the others instead of holding the loop.
