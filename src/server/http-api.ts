@@ -1,4 +1,3 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import { VERSION } from '../cli/version.js';
 import type { Engine } from '../engine/engine.js';
 import { isError, type Entity } from '../engine/results.js';
@@ -9,13 +8,12 @@ import { genericError, httpStatus } from './errors.js';
 import type { GroupCommit } from './group-commit.js';
 import type { ServerMetrics } from './metrics.js';
 import { queryEndpoint } from './query-endpoint.js';
-import { applyProperties, applyVariables, isObject, readBody } from './request.js';
+import { applyProperties, applyVariables, isObject, readBody, type BodySource } from './request.js';
 
 /** What the endpoints use of a request and a response: HTTP/1.1's and HTTP/2's compatibility objects alike. */
-export interface ApiRequest extends AsyncIterable<Buffer> {
+export interface ApiRequest extends BodySource {
   readonly url?: string | undefined;
   readonly method?: string | undefined;
-  readonly headers: IncomingHttpHeaders;
 }
 
 export interface ApiResponse {

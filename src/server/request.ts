@@ -11,18 +11,38 @@ export function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-/** A request body as text, refused (413) beyond `max` bytes — declared or actually sent. */
-export async function readBody(req: AsyncIterable<Buffer> & { readonly headers: IncomingHttpHeaders }, max: number): Promise<string> {
+/** What readBody needs of a request: HTTP/1.1's and HTTP/2's alike. */
+export interface BodySource {
+  readonly headers: IncomingHttpHeaders;
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  once(event: 'end' | 'close', listener: () => void): unknown;
+  once(event: 'error', listener: (err: Error) => void): unknown;
+}
+
+/**
+ * A request body as text, refused (413) beyond `max` bytes — declared or actually sent. Past the limit the rest is
+ * still read, and dropped, until the client has sent it: a request left half read would hold an HTTP/2 client's
+ * upload on flow control for ever.
+ */
+export function readBody(req: BodySource, max: number): Promise<string> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > max) throw new SluiceError('REQUEST_TOO_LARGE', `the body is ${declared} bytes; the limit is ${max}`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += chunk.length;
-    if (size > max) throw new SluiceError('REQUEST_TOO_LARGE', `the body is over the limit of ${max} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  if (Number.isFinite(declared) && declared > max) return Promise.reject(new SluiceError('REQUEST_TOO_LARGE', `the body is ${declared} bytes; the limit is ${max}`));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size <= max) return void chunks.push(chunk);
+      over = true;
+      chunks.length = 0;
+      reject(new SluiceError('REQUEST_TOO_LARGE', `the body is over the limit of ${max} bytes`));
+    });
+    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('error', reject);
+    req.once('close', () => reject(new SluiceError('BAD_REQUEST', 'the client went away before it sent the whole body')));
+  });
 }
 
 function badRequest(message: string): SluiceError {

@@ -171,6 +171,40 @@ function raw(r: ServerRig, text: string): Promise<{ status: number; body: string
   });
 }
 
+describe('HTTP/2 bodies over the limit', () => {
+  it('answers 413 to a body sent without content-length (and 401 to one without the token) and ends the stream, so the client is not left uploading', async () => {
+    const r = await server({ token: 'big-token' });
+    const session = http2.connect(r.url);
+    session.on('error', () => undefined);
+    try {
+      for (const [path, token, expected] of [['/ksql', 'big-token', 413], ['/query', 'big-token', 413], ['/ksql', undefined, 401]] as const) {
+        const outcome = await new Promise<{ status: number; closed: boolean }>((resolve) => {
+          const req = session.request({ ':path': path, ':method': 'POST', 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) });
+          let status = 0;
+          req.on('response', (h) => (status = Number(h[':status'])));
+          req.on('error', () => undefined);
+          req.on('data', () => undefined);
+          req.on('close', () => resolve({ status, closed: true }));
+          // 2 MiB in 64 KiB pieces, no content-length: the server finds out only as it reads.
+          const piece = Buffer.alloc(64 * 1024, 'x');
+          let sent = 0;
+          const more = () => {
+            while (sent < 32) {
+              sent += 1;
+              if (!req.write(piece)) return void req.once('drain', more);
+            }
+            req.end();
+          };
+          more();
+        });
+        expect(outcome).toEqual({ status: expected, closed: true });
+      }
+    } finally {
+      session.close();
+    }
+  });
+});
+
 describe('telling HTTP/1.1 from HTTP/2 by the first bytes', () => {
   /** Writes the parts a moment apart (each its own TCP segment) and returns what came back within a while. */
   function slowly(r: ServerRig, parts: (string | Buffer)[]): Promise<Buffer> {

@@ -1,7 +1,7 @@
 import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttp2Server, type Http2Server, type ServerHttp2Session } from 'node:http2';
 import net, { type AddressInfo } from 'node:net';
-import { Duplex as DuplexStream, type Duplex } from 'node:stream';
+import { Duplex as DuplexStream, Readable, type Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Engine } from '../engine/engine.js';
 import { SluiceError } from '../errors/base.js';
@@ -212,7 +212,7 @@ export class SluiceServer {
         if (left <= 0) return;
       }
     };
-    this.serve({ url: req.url, method: req.method, headers: req.headers, [Symbol.asyncIterator]: body }, res);
+    this.serve(Object.assign(Readable.from(body()), { url: req.url, method: req.method, headers: req.headers }), res);
   }
 }
 
