@@ -432,7 +432,7 @@ describe('POST /query-stream: PRINT in ksqlDB delimited form', () => {
     const lines = `${printLine(all[0]!)}\n${printLine(all[1]!)}\n`;
     const body = { sql: 'PRINT events FROM BEGINNING LIMIT 2;', properties: { 'auto.offset.reset': 'earliest' } };
     for (const post of [post2, post1]) {
-      for (const accept of [{}, { accept: DELIMITED }, { accept: '*/*' }] as Record<string, string>[]) {
+      for (const accept of [{}, { accept: DELIMITED }, { accept: '*/*' }, { accept: `application/json;q=0.9, ${DELIMITED};q=0.1` }] as Record<string, string>[]) {
         const a = await post(r, '/query-stream', body, accept).done();
         expect(a.status).toBe(200);
         expect(a.headers['content-type']).toBe(DELIMITED);

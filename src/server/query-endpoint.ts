@@ -153,14 +153,15 @@ function statementStarts(text: string): Loc[] {
 /**
  * ksqlDB's choice of answer. /query is its text stream whenever the client takes JSON (its route for the JSON
  * types comes first), and the delimited form only when asked for that alone. /query-stream answers PRINT delimited
- * only: a client that wants JSON gets 406, as from ksqlDB.
+ * only: a client that accepts only JSON gets 406, as from ksqlDB.
  */
 function outputFor(path: QueryPath, accept: string | undefined): Output {
   const given = accept?.trim() ? accept : undefined;
   if (path === '/query') {
     return given !== undefined && negotiate(given, JSON_TYPES) === undefined && negotiate(given, [DELIMITED]) !== undefined ? DELIMITED_LINES : TEXT;
   }
-  if (given === undefined || negotiate(given, [DELIMITED, 'application/json']) === DELIMITED) return DELIMITED_LINES;
+  // The one form it has: taken whenever the client accepts it at all, even below JSON.
+  if (given === undefined || negotiate(given, [DELIMITED]) !== undefined) return DELIMITED_LINES;
   throw new SluiceError('NOT_ACCEPTABLE', `PRINT on /query-stream answers ${DELIMITED} (one record a line) only, which Accept: ${given} does not allow`);
 }
 
