@@ -34,6 +34,8 @@ export interface HttpApiOptions {
   metrics: ServerMetrics;
   maxBodyBytes: number;
   commits: GroupCommit;
+  /** The streams (/query) the server is running: stop() ends them (`stopping`) and waits for them to finish. */
+  streams: { stopping: AbortSignal; running: Set<Promise<void>> };
 }
 
 /**

@@ -334,7 +334,7 @@ describe('POST /query: PRINT streamed as ksqlDB streams it', () => {
     expect(values(h2.text)).toEqual(Array.from({ length: total }, (_, i) => i));
   }, 30_000);
 
-  it('ends open streams when the server stops', async () => {
+  it('ends open streams when the server stops, each with its last chunk (a complete response)', async () => {
     const r = await server();
     await r.runtime.log.ensureTopic('open');
     const streams = [post1(r, '/query', { ksql: 'PRINT open;' }), post2(r, '/query', { ksql: 'PRINT open;' })];
@@ -344,6 +344,7 @@ describe('POST /query: PRINT streamed as ksqlDB streams it', () => {
     rig = undefined;
     expect(Date.now() - started).toBeLessThan(5000);
     for (const s of streams) await s.until((a) => a.closed || a.ended);
+    expect(streams.map((s) => s.ended)).toEqual([true, true]);
   });
 });
 

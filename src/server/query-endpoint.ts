@@ -61,7 +61,13 @@ export async function queryEndpoint(path: QueryPath, req: ApiRequest, res: ApiRe
     const prepared = await preparePrint(request.sql, session, o.engine, o.runtime?.log);
     if (!prepared.ok) return sendJson(res, httpStatus(prepared.error.error_code), { ...prepared.error, entities: [] });
     const output = outputFor(path, req.headers.accept);
-    await stream(res, prepared.print, prepared.log, output, o.engine.redactor, gone.signal);
+    const running = stream(res, prepared.print, prepared.log, output, o.engine.redactor, gone.signal, o.streams.stopping);
+    o.streams.running.add(running);
+    try {
+      await running;
+    } finally {
+      o.streams.running.delete(running);
+    }
   } finally {
     res.off('close', leave);
   }
@@ -188,7 +194,10 @@ function negotiate(accept: string, offered: readonly string[]): string | undefin
  * A client that does not read holds the stream back: nothing more is read from the log until what was written
  * has drained, so the server buffers one response's worth, not the topic.
  */
-async function stream(res: ApiResponse, print: PrintEntity, log: Log, output: Output, redactor: SecretRedactor, signal: AbortSignal): Promise<void> {
+async function stream(res: ApiResponse, print: PrintEntity, log: Log, output: Output, redactor: SecretRedactor, gone: AbortSignal, stopping: AbortSignal): Promise<void> {
+  // The records stop when the client goes or the server stops; only in the second case is there a client to end
+  // the response for.
+  const signal = AbortSignal.any([gone, stopping]);
   res.writeHead(200, { 'content-type': output.contentType });
   // At once, before any record: on a quiet topic the client still learns that the stream began.
   res.flushHeaders();
@@ -211,10 +220,10 @@ async function stream(res: ApiResponse, print: PrintEntity, log: Log, output: Ou
   try {
     if (output.text) await send(FORMAT_LINES);
     await printRecords(print, log, (r) => send(`${redactor.redact(printLine(r))}\n`), signal);
-    if (!signal.aborted) res.end();
+    if (!gone.aborted) res.end();
   } catch (err) {
     // The status line is gone: as ksqlDB ends a failing PRINT, the error is the last line.
-    if (!signal.aborted) res.end(`${JSON.stringify(redactor.redactDeep(genericError(toSluiceError(err))))}\n`);
+    if (!gone.aborted) res.end(`${JSON.stringify(redactor.redactDeep(genericError(toSluiceError(err))))}\n`);
   } finally {
     clearInterval(heartbeat);
   }

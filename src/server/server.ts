@@ -14,6 +14,7 @@ import { handleHttp, type ApiRequest, type ApiResponse } from './http-api.js';
 import { ServerMetrics } from './metrics.js';
 import { StatusFeed } from './status-feed.js';
 import { WsSession } from './ws-session.js';
+import { abortQuietly } from '../runtime/abort-quietly.js';
 
 export interface ServerOptions {
   engine: Engine;
@@ -48,6 +49,8 @@ export class SluiceServer {
   private readonly sessions = new Set<ServerHttp2Session>();
   private readonly listener: net.Server;
   private readonly sockets = new Set<net.Socket>();
+  private readonly stopping = new AbortController();
+  private readonly streams = { stopping: this.stopping.signal, running: new Set<Promise<void>>() };
   private readonly serve: (req: ApiRequest, res: ApiResponse) => void;
 
   constructor(private readonly o: ServerOptions) {
@@ -66,7 +69,7 @@ export class SluiceServer {
         res.end(body);
         return;
       }
-      handleHttp(req, res, { engine: o.engine, runtime: o.runtime, metrics, maxBodyBytes: maxBytes, commits }).catch((err: unknown) => {
+      handleHttp(req, res, { engine: o.engine, runtime: o.runtime, metrics, maxBodyBytes: maxBytes, commits, streams: this.streams }).catch((err: unknown) => {
         o.logger.error(`http: ${err instanceof Error ? err.message : String(err)}`);
         if (!res.headersSent) res.writeHead(500);
         res.end();
@@ -148,6 +151,9 @@ export class SluiceServer {
     this.o.engine.flushHistory();
     for (const ws of this.wss.clients) ws.close(1001, 'the server is stopping');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    // Open /query streams end as a LIMIT would end them (the last chunk written) before their sockets are closed.
+    abortQuietly(this.stopping);
+    await Promise.race([Promise.all(this.streams.running), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
     const closed = new Promise<void>((resolve) => this.listener.close(() => resolve()));
     for (const session of this.sessions) session.close();
     // Idle keep-alive connections would hold the port open until they time out: end them (after what is queued).
