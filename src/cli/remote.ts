@@ -40,6 +40,18 @@ export class UnansweredError extends SluiceError {
   }
 }
 
+/** An answer whose results hold PRINTs: their rows follow it. */
+function startsPrints(f: Frame): boolean {
+  const results = f['results'];
+  return Array.isArray(results) && results.some((e) => typeof e === 'object' && e !== null && (e as { '@type'?: unknown })['@type'] === 'print_topic');
+}
+
+/** The message of an error a server sent, if it gave one as text. */
+function messageOf(error: unknown, otherwise: string): string {
+  const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
+  return typeof message === 'string' ? message : otherwise;
+}
+
 /** The server's own test (it answers reads at once, writes with the next commit). */
 function onlyReads(sql: string): boolean {
   const catalog = Catalog.inMemory();
@@ -92,6 +104,8 @@ export class RemoteSession {
         // Rows can arrive before the PRINT's results are printed and its stream is read: kept until then.
         else this.early.set(id, [...(this.early.get(id) ?? []), f]);
       } else {
+        // Now, not when the answer is read: its rows and an error ending them may follow in the same chunk.
+        if (startsPrints(f)) this.streaming.add(id);
         const handler = this.answers.get(id);
         if (handler) handler(f);
         else if (this.abandoned.has(id)) this.lateAnswer(id, f);
@@ -176,14 +190,11 @@ export class RemoteSession {
     });
     if ('error' in answer) {
       const error = answer['error'] as StatementErrorEntity & { entities?: Entity[] };
-      const wellFormed =
-        typeof error === 'object' && error !== null && error['@type'] === 'statement_error' && typeof error.code === 'string' && typeof error.message === 'string' && (error.entities === undefined || Array.isArray(error.entities));
-      if (typeof error === 'object' && error !== null && error['@type'] === 'statement_error' && !wellFormed) {
-        throw new SluiceError('SERVER_UNREACHABLE', 'the server answered with something that is not a Sluice result');
+      if (typeof error !== 'object' || error === null || error['@type'] !== 'statement_error') {
+        throw new SluiceError('SERVER_UNREACHABLE', messageOf(error, 'the server answered with an error it did not explain'));
       }
-      if (!wellFormed) {
-        const message = typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string' ? (error as { message: string }).message : 'the server answered with an error it did not explain';
-        throw new SluiceError('SERVER_UNREACHABLE', message);
+      if (typeof error.code !== 'string' || typeof error.message !== 'string' || (error.entities !== undefined && !Array.isArray(error.entities))) {
+        throw new SluiceError('SERVER_UNREACHABLE', 'the server answered with something that is not a Sluice result');
       }
       const { entities = [], ...rest } = error;
       this.remember(id, entities);
@@ -244,8 +255,8 @@ export class RemoteSession {
         if ('row' in f && !('done' in f)) return; // not a row this client understands
         end();
         // The stream ended because the connection did, or the server said why it could not go on.
-        const error = f['error'] as { message?: unknown } | undefined;
-        if (error) reject(new SluiceError('SERVER_UNREACHABLE', typeof error === 'object' && error !== null && typeof error.message === 'string' ? error.message : 'the server ended the PRINT with an error'));
+        const error = f['error'];
+        if (error) reject(new SluiceError('SERVER_UNREACHABLE', messageOf(error, 'the server ended the PRINT with an error')));
         else resolve();
       };
       this.rows.set(id, handle);
@@ -264,17 +275,11 @@ export class RemoteSession {
 
   /** An answer nobody waits for any more. Its PRINTs would stream to nobody (without a LIMIT, for ever): cancelled. */
   private lateAnswer(id: number, f: Frame): void {
-    const results = f['results'];
-    if (Array.isArray(results) && results.some((e) => typeof e === 'object' && e !== null && (e as { '@type'?: unknown })['@type'] === 'print_topic')) {
-      this.ws.send(JSON.stringify({ id, cancel: true }));
-    } else this.abandoned.delete(id);
+    if (startsPrints(f)) this.ws.send(JSON.stringify({ id, cancel: true }));
+    else this.abandoned.delete(id);
   }
 
   private remember(id: number, entities: readonly Entity[]): void {
-    for (const e of entities) {
-      if (e['@type'] !== 'print_topic') continue;
-      this.printIds.set(e, id);
-      this.streaming.add(id);
-    }
+    for (const e of entities) if (e['@type'] === 'print_topic') this.printIds.set(e, id);
   }
 }
