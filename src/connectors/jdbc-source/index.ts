@@ -239,10 +239,15 @@ function tableListProblems(config: ConfigMap, legacy: boolean): ConfigProblem[] 
   return problems;
 }
 
+/** A pattern of a table list, as Java's Pattern.matches reads it: it must match the whole name. */
+export function wholeMatch(pattern: string): RegExp {
+  return new RegExp(`^(?:${pattern})$`, 'u');
+}
+
 /** Why a pattern of a table list does not compile, if it does not. */
-export function regexProblem(pattern: string): string | undefined {
+function regexProblem(pattern: string): string | undefined {
   try {
-    new RegExp(`^(?:${pattern})$`, 'u');
+    wholeMatch(pattern);
     return undefined;
   } catch (err) {
     return (err as Error).message.replace(/^Invalid regular expression: \/.*\/u?: /, '');

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { ConfigMap } from '../api.js';
 import { frameworkField } from '../framework.js';
 import { listValue, valueOf, type ConfigField } from '../schema.js';
-import { jdbcField as F } from './index.js';
+import { jdbcField as F, wholeMatch } from './index.js';
 import { parseJdbcUrl, type Target } from './url.js';
 import type { DecimalFormat, Granularity, NumericMapping } from './values.js';
 
@@ -113,11 +113,6 @@ export function parseSettings(config: ConfigMap, cwd: string = process.cwd()): S
     keyEnvelope: schemasEnabled(config, frameworkField.keyConverter, frameworkField.keyConverterProps),
     decimalFormat: decimalFormat === 'NUMERIC' ? 'NUMERIC' : 'BASE64',
   };
-}
-
-/** As Java's Pattern.matches: the expression must match the whole name. */
-function wholeMatch(pattern: string): RegExp {
-  return new RegExp(`^(?:${pattern})$`, 'u');
 }
 
 export const usesIncrementing = (m: Mode) => m === 'incrementing' || m === 'timestamp+incrementing';
