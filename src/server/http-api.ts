@@ -9,6 +9,7 @@ import type { GroupCommit } from './group-commit.js';
 import type { ServerMetrics } from './metrics.js';
 import { queryEndpoint } from './query-endpoint.js';
 import { applyProperties, applyVariables, isObject, readBody, type BodySource } from './request.js';
+import { sendJson } from './send-json.js';
 
 /** What the endpoints use of a request and a response: HTTP/1.1's and HTTP/2's compatibility objects alike. */
 export interface ApiRequest extends BodySource {
@@ -55,7 +56,7 @@ export async function handleHttp(req: ApiRequest, res: ApiResponse, o: HttpApiOp
         return await queryEndpoint(path, req, res, o);
       case '/info':
         allow(req, 'GET');
-        return json(res, 200, { KsqlServerInfo: { version: VERSION, kafkaClusterId: 'embedded', ksqlServiceId: 'sluice', serverStatus: 'RUNNING' } });
+        return sendJson(res, 200, { KsqlServerInfo: { version: VERSION, kafkaClusterId: 'embedded', ksqlServiceId: 'sluice', serverStatus: 'RUNNING' } });
       case '/healthcheck':
         allow(req, 'GET');
         return await healthcheck(res, o);
@@ -72,7 +73,7 @@ export async function handleHttp(req: ApiRequest, res: ApiResponse, o: HttpApiOp
   } catch (err) {
     const e = toSluiceError(err);
     if (e.code === 'METHOD_NOT_ALLOWED') res.setHeader('allow', (e as SluiceError & { allow?: string }).allow ?? '');
-    json(res, httpStatus(e.errorCode), o.engine.redactor.redactDeep(genericError(e)));
+    sendJson(res, httpStatus(e.errorCode), o.engine.redactor.redactDeep(genericError(e)));
   }
 }
 
@@ -80,12 +81,6 @@ function allow(req: ApiRequest, method: string): void {
   if (req.method === method) return;
   const err = new SluiceError('METHOD_NOT_ALLOWED', `${req.url} takes ${method}, not ${req.method}`);
   throw Object.assign(err, { allow: method });
-}
-
-function json(res: ApiResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
 }
 
 /**
@@ -127,9 +122,9 @@ async function ksql(req: ApiRequest, res: ApiResponse, o: HttpApiOptions): Promi
   if (failed >= 0) {
     const error = entities[failed]!;
     // Entities from the engine are already masked.
-    return json(res, httpStatus((error as { error_code: number }).error_code), { ...error, entities: outcome.executed ? entities.slice(0, failed) : [] });
+    return sendJson(res, httpStatus((error as { error_code: number }).error_code), { ...error, entities: outcome.executed ? entities.slice(0, failed) : [] });
   }
-  json(res, 200, entities);
+  sendJson(res, 200, entities);
 }
 
 async function healthcheck(res: ApiResponse, o: HttpApiOptions): Promise<void> {
@@ -146,5 +141,5 @@ async function healthcheck(res: ApiResponse, o: HttpApiOptions): Promise<void> {
     kafka: await check(() => o.runtime?.log.listTopics()),
   };
   const isHealthy = details.metastore.isHealthy && details.kafka.isHealthy;
-  json(res, isHealthy ? 200 : 503, { isHealthy, details });
+  sendJson(res, isHealthy ? 200 : 503, { isHealthy, details });
 }

@@ -15,6 +15,7 @@ import type { SecretRedactor } from '../sql/secret-redactor.js';
 import { genericError, httpStatus } from './errors.js';
 import type { ApiRequest, ApiResponse, HttpApiOptions } from './http-api.js';
 import { applyProperties, applyVariables, isObject, readBody } from './request.js';
+import { sendJson } from './send-json.js';
 
 export type QueryPath = '/query' | '/query-stream';
 
@@ -240,10 +241,4 @@ function drained(res: ApiResponse, signal: AbortSignal): Promise<void> {
     res.once('drain', done);
     signal.addEventListener('abort', done, { once: true });
   });
-}
-
-function sendJson(res: ApiResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
 }
