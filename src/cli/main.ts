@@ -8,7 +8,7 @@ import { isError } from '../engine/results.js';
 import { Session } from '../engine/session.js';
 import { SluiceError, toSluiceError, UsageError } from '../errors/base.js';
 import { fileReason, isMissing } from '../errors/file-reason.js';
-import { renderErrorLine } from '../render/error.js';
+import { renderCommandError, renderErrorLine } from '../render/error.js';
 import { parseScript } from '../sql/parse.js';
 import { completionContext, runInteractive } from '../shell/interactive.js';
 import { runPiped } from '../shell/piped.js';
@@ -283,7 +283,7 @@ export async function main(argv: readonly string[], streams: Streams = { stdout:
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE;
     const e: SluiceError = toSluiceError(err);
-    streams.stderr.write(`sluice: ${e.code} ${e.message}${e.hint ? ` (${e.hint})` : ''}\n`);
+    streams.stderr.write(renderCommandError(e));
     return e instanceof UsageError ? EXIT_USAGE : EXIT_FAILED;
   }
 }

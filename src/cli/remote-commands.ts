@@ -6,6 +6,7 @@ import { SluiceError, UsageError } from '../errors/base.js';
 import { completionContext, runInteractive } from '../shell/interactive.js';
 import { runPiped } from '../shell/piped.js';
 import { DEFAULT_REQUEST_TIMEOUT, definesToVariables, parseOutput, parseRequestTimeout, type OutputFormat } from './options.js';
+import { renderCommandError } from '../render/error.js';
 import { Printer, type Streams } from './printer.js';
 import { RemoteSession, UnansweredError } from './remote.js';
 import { untilSignal } from './runtime-host.js';
@@ -74,7 +75,7 @@ async function withRemote(
     return await fn(remote, interrupted.signal, () => signals.cancel());
   } catch (err) {
     if (!(err instanceof SluiceError && err.code === 'INTERRUPTED')) throw err;
-    streams.stderr.write(`sluice: ${err.code} ${err.message}\n`);
+    streams.stderr.write(renderCommandError(err));
     return 128 + constants.signals[caught];
   } finally {
     signals.cancel();

@@ -1,4 +1,5 @@
 import type { StatementErrorEntity } from '../engine/results.js';
+import type { SluiceError } from '../errors/base.js';
 
 /** `file:line:col` (or `line:col`) for an error, the prefix every error line starts with. */
 export function errorLocation(e: StatementErrorEntity, defaultFile?: string): string {
@@ -11,6 +12,11 @@ export function errorLocation(e: StatementErrorEntity, defaultFile?: string): st
 export function renderErrorLine(e: StatementErrorEntity, defaultFile?: string): string {
   const where = errorLocation(e, defaultFile);
   return `${where ? `${where} ` : ''}${e.code} ${e.message}`;
+}
+
+/** A failure of the command itself (not of a statement): `sluice: CODE message (hint)`, a line for stderr. */
+export function renderCommandError(e: SluiceError): string {
+  return `sluice: ${e.code} ${e.message}${e.hint ? ` (${e.hint})` : ''}\n`;
 }
 
 /** The error line, then the source line with a caret under the column. */

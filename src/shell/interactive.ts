@@ -7,6 +7,7 @@ import type { Engine } from '../engine/engine.js';
 import type { Entity } from '../engine/results.js';
 import { toSluiceError } from '../errors/base.js';
 import { renderEntity } from '../render/entity.js';
+import { renderCommandError } from '../render/error.js';
 import { parseShellCommand, SHELL_HELP, type ShellCommand } from './commands.js';
 import { complete, type CompletionContext } from './completer.js';
 import { DEFAULT_HISTORY_SIZE, historyEntry, ShellHistory } from './history.js';
@@ -121,8 +122,7 @@ export async function runInteractive(opts: InteractiveShellOptions): Promise<num
         await printer.emit(entities, { signal });
       } catch (err) {
         // Statement failures come back as entities; anything thrown (the server not answering…) must not end the session.
-        const e = toSluiceError(err);
-        errorOutput.write(`sluice: ${e.code} ${e.message}${e.hint ? ` (${e.hint})` : ''}\n`);
+        errorOutput.write(renderCommandError(toSluiceError(err)));
       } finally {
         busy = undefined;
         // Each line typed ahead prompts for itself (or starts the next statement).
