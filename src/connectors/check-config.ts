@@ -48,14 +48,14 @@ function where(loc: Loc | undefined): string {
   return loc ? ` at line ${loc.line}, column ${loc.column}` : '';
 }
 
-function unknownKeyHint(key: string, fields: readonly ConfigField[]): string | undefined {
+function unknownKeyHint(key: string, fields: readonly ConfigField[]): { hint?: string; guess?: string } {
   const family = UNSUPPORTED_FAMILIES.find((u) => key === u.prefix || key.startsWith(`${u.prefix}.`));
-  if (family) return family.hint;
+  if (family) return { hint: family.hint };
   // A prefix family is offered as "family + the rest of the key", so 'value.convertor.x' suggests 'value.converter.x'.
   const exact = fields.filter((f) => !f.prefix).map((f) => f.key);
   const families = fields.filter((f) => f.prefix && key.length > f.key.length).map((f) => f.key + key.slice(f.key.length));
   const guess = didYouMean(key, [...exact, ...families]);
-  return guess === undefined ? undefined : `did you mean '${guess}'?`;
+  return guess === undefined ? {} : { hint: `did you mean '${guess}'?`, guess };
 }
 
 function unknownKeyMode(input: CheckInput): 'error' | 'warn' {
@@ -73,6 +73,11 @@ export function checkConfig(input: CheckInput): CheckResult {
   const errors: SluiceError[] = [];
   const warnings: string[] = [];
   const shown = (key: string, value: string) => (isSecretKey(key, def) ? MASK : `'${value}'`);
+  /**
+   * Keys an unknown key was refused as a misspelling of: one mistake gets one error, the did-you-mean where the
+   * mistake is written, not a second "missing" error at the statement for the key the user meant to give.
+   */
+  const meant = new Set<string>();
 
   for (const [key, entry] of entries) {
     const f = findField(fields, key);
@@ -81,11 +86,12 @@ export function checkConfig(input: CheckInput): CheckResult {
       if (def === undefined) config[key] = entry.value;
       else if (unknownMode === 'warn') {
         config[key] = entry.value;
-        const hint = unknownKeyHint(key, fields);
+        const { hint } = unknownKeyHint(key, fields);
         const why = `kept because '${frameworkField.unknownKeys.key}' is 'warn'`;
         warnings.push(`unknown key '${key}'${where(entry.keyLoc)} ${why}${hint ? `; ${hint}` : ''}`);
       } else {
-        const hint = unknownKeyHint(key, fields);
+        const { hint, guess } = unknownKeyHint(key, fields);
+        if (guess !== undefined && !entries.has(guess)) meant.add(guess);
         errors.push(configError('UNKNOWN_CONFIG_KEY', `'${key}' is not a key of connector ${def.name}`, entry.keyLoc ?? locate(key), hint));
       }
       continue;
@@ -119,7 +125,7 @@ export function checkConfig(input: CheckInput): CheckResult {
   }
 
   for (const f of fields) {
-    if (!f.required || f.prefix || entries.has(f.key) || f === frameworkField.connectorClass) continue;
+    if (!f.required || f.prefix || entries.has(f.key) || meant.has(f.key) || f === frameworkField.connectorClass) continue;
     const options = f.allowed ? ` (one of ${quoted(f.allowed)})` : '';
     errors.push(configError('MISSING_REQUIRED_CONFIG', `missing required key '${f.key}'${options}`, locate(f.key), `add '${f.key}' = … (${f.description.replace(/\.$/, '')})`));
   }
@@ -127,6 +133,7 @@ export function checkConfig(input: CheckInput): CheckResult {
   if (def !== undefined) {
     const problems = [...frameworkProblems(def.kind, config), ...(def.validate?.(config) ?? [])];
     for (const p of problems) {
+      if (p.code === 'MISSING_REQUIRED_CONFIG' && meant.has(p.key)) continue;
       const entry = entries.get(p.key);
       const loc = p.code === 'INVALID_CONFIG_VALUE' || entry?.value.trim() === '' ? entry?.valueLoc : undefined;
       errors.push(configError(p.code, p.message, loc ?? locate(p.key)));
