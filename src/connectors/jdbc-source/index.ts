@@ -19,7 +19,7 @@ export const jdbcField = {
     group: DB,
     importance: 'high',
   }),
-  user: field.string('connection.user', 'Database user.', { group: DB, importance: 'high' }),
+  user: field.string('connection.user', "Database user (else the URL's; PostgreSQL then falls back to PGUSER and the operating-system user, as libpq).", { group: DB, importance: 'high' }),
   password: field.password('connection.password', 'Database password.', { group: DB, importance: 'high' }),
   attempts: field.int('connection.attempts', 'Attempts to open a connection before failing.', {
     default: '3',

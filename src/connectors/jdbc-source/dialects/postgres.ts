@@ -5,6 +5,7 @@
  * `timestamptz` values carry their offset.
  */
 
+import { userInfo } from 'node:os';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import type { ColumnMeta, Dialect, DialectOptions, RowCursor, Statement, TableFilter, TableRef } from '../dialect.js';
@@ -99,12 +100,38 @@ export function classify(err: unknown, doing: string, where: string, secrets: (s
   return fatal(`${where}: ${doing} failed${state ? ` (SQLSTATE ${state})` : ''}: ${message}`);
 }
 
+function osUserName(): string | undefined {
+  try {
+    return userInfo().username || undefined;
+  } catch {
+    // A uid with no passwd entry (common in containers) has no name.
+    return undefined;
+  }
+}
+
+/**
+ * libpq's rule, which psql users expect: connection.user, else the URL's user, else PGUSER, else the name of the
+ * operating-system user. pg alone falls back to $USER, which is unset under many service managers and in
+ * containers, and then sends no user at all.
+ */
+export function postgresUser(
+  given: string | undefined,
+  urlUser: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  osUser: () => string | undefined = osUserName,
+): string | undefined {
+  for (const candidate of [given, urlUser, env.PGUSER]) if (candidate !== undefined && candidate !== '') return candidate;
+  return osUser();
+}
+
 export async function openPostgres(o: DialectOptions & { target: ServerTarget }): Promise<Dialect> {
   const t = o.target;
-  const user = o.user ?? t.user;
-  const password = o.password ?? t.password;
+  const user = postgresUser(o.user, t.user);
   const where = describeTarget({ ...t, user });
-  const secrets = [password];
+  if (user === undefined) throw fatal(`${where}: no user to connect as: set 'connection.user' (or PGUSER)`);
+  const password = o.password ?? t.password;
+  // pg reads PGPASSWORD when no password is given: it is as secret as connection.password.
+  const secrets = [password, process.env.PGPASSWORD];
   const zone = o.zone;
   const sslmode = (t.params.sslmode ?? (t.params.ssl === 'true' ? 'require' : '')).toLowerCase();
   const ssl = sslmode === 'require' || sslmode === 'prefer' ? { rejectUnauthorized: false } : sslmode.startsWith('verify') ? true : undefined;
