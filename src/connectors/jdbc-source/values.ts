@@ -3,7 +3,8 @@
  * (drivers are told to hand over text for 64-bit integers, decimals and dates), and the rules below turn cells into
  * JSON — the one place to change them:
  *
- * - `toJsonValue` (schemaless values and record keys): int64 → JSON number when |n| ≤ 2^53 − 1, otherwise a string
+ * - `toJsonValue` (schemaless values and record keys): every integer (any integer column of any database, MySQL's
+ *   BIGINT UNSIGNED too, whose Connect type is Decimal(20, 0)) → JSON number when |n| ≤ 2^53 − 1, otherwise a string
  *   with every digit; DECIMAL/NUMERIC → a string with every digit as the database wrote it; timestamps → ISO-8601
  *   UTC ('2024-01-02T03:04:05.123Z', 6 or 9 fraction digits when the value has them); dates 'YYYY-MM-DD'; times
  *   'HH:MM:SS[.ffffff]'; bytes → base64; booleans → true/false; NaN/±Infinity → "NaN"/"Infinity"/"-Infinity";
@@ -34,7 +35,7 @@ export type ColumnKind =
   /** SQLite expression columns: typed from each value. */
   | 'dynamic';
 
-/** A decoded column value. int64 is always a bigint; decimals are exact strings; timestamps instants. */
+/** A decoded column value. Integers are always bigints; decimals are exact strings; timestamps instants. */
 export type Cell = null | boolean | number | bigint | string | Uint8Array | SqlTimestamp;
 
 export interface FieldInfo {

@@ -35,6 +35,8 @@ interface MyField {
   typeName?: string;
 }
 
+const UNSIGNED_BIGINT = 'bigint unsigned';
+
 export function mysqlField(f: MyField): FieldInfo {
   const type = f.columnType ?? f.type ?? -1;
   const flags = typeof f.flags === 'number' ? f.flags : 0;
@@ -57,6 +59,7 @@ export function mysqlField(f: MyField): FieldInfo {
     case T.LONG:
       return info(unsigned ? 'int64' : 'int32', 'int');
     case T.LONGLONG:
+      // Up to 2^64 − 1 does not fit a Connect int64: the envelope types it Decimal(20, 0); its cells are still integers.
       return unsigned ? info('decimal', 'bigint', { precision: 20, scale: 0 }) : info('int64', 'bigint');
     case T.FLOAT:
       return info('float32', 'float');
@@ -97,7 +100,8 @@ function decode(f: FieldInfo, v: unknown, zone: string): Cell {
     case 'int64':
       return BigInt(v as string | number);
     case 'decimal':
-      return String(v);
+      // An integer column is a bigint cell whatever its Connect type, so it follows the one JSON rule for integers.
+      return f.dbType === UNSIGNED_BIGINT ? BigInt(v as string | number) : String(v);
     case 'timestamp':
       return typeof v === 'string' ? (parseTimestamp(v, f.utc ? 'UTC' : zone) ?? v) : (v as Cell);
     case 'bytes':
