@@ -1,6 +1,7 @@
 import { printTarget, type PrintEntity } from '../engine/results.js';
 import type { Log, LogRecord, SinkPosition } from '../platform/log.js';
 import type { OutputFormat } from './options.js';
+import { PrintFormats } from './print-formats.js';
 
 const WAIT_MS = 500;
 const BATCH = 500;
@@ -26,8 +27,14 @@ export function printRecord(r: LogRecord): Record<string, unknown> {
  * every n-th record. A topic that does not exist yet is waited for.
  */
 export async function streamPrint(p: PrintEntity, log: Log, write: (line: string) => void, format: OutputFormat, signal: AbortSignal): Promise<number> {
-  if (format === 'table') write(`Key format: JSON\nValue format: JSON`);
-  return printRecords(p, log, (r) => write(format === 'json' ? JSON.stringify(printRecord(r)) : printLine(r)), signal);
+  if (format === 'json') return printRecords(p, log, (r) => write(JSON.stringify(printRecord(r))), signal);
+  const formats = new PrintFormats();
+  return printRecords(p, log, (r) => write(printLines(r, formats)), signal);
+}
+
+/** A record's PRINT line, after the format lines it changed (ksqlDB prints them when the guess changes). */
+export function printLines(r: LogRecord, formats: PrintFormats): string {
+  return [...formats.linesBefore(r), printLine(r)].join('\n');
 }
 
 /** The records PRINT shows, handed to `emit` (awaited: a slow reader slows the stream). Returns how many. */

@@ -5,7 +5,8 @@ import type { Entity, PrintEntity, StatementErrorEntity } from '../engine/result
 import { SluiceError, UsageError, type SluiceErrorOptions } from '../errors/base.js';
 import type { LogRecord } from '../platform/log.js';
 import type { OutputFormat } from './options.js';
-import { printLine } from './print-stream.js';
+import { PrintFormats } from './print-formats.js';
+import { printLines } from './print-stream.js';
 
 type Frame = Record<string, unknown>;
 
@@ -223,7 +224,7 @@ export class RemoteSession {
       this.ws.pause();
       out.once('drain', () => this.ws.resume());
     };
-    if (format === 'table') write('Key format: JSON\nValue format: JSON');
+    const formats = new PrintFormats();
     return new Promise<void>((resolve, reject) => {
       let grace: NodeJS.Timeout | undefined;
       const end = () => {
@@ -246,7 +247,7 @@ export class RemoteSession {
         if (typeof row === 'object' && row !== null && !Array.isArray(row)) {
           const r = row as LogRecord & Record<string, unknown>;
           try {
-            write(format === 'json' ? JSON.stringify(r) : printLine(r));
+            write(format === 'json' ? JSON.stringify(r) : printLines(r, formats));
           } catch {
             // A row this client cannot show (a timestamp out of range…): skipped, as one it does not understand.
           }

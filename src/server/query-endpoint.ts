@@ -1,6 +1,7 @@
 import { tokenize } from '../../grammar/lexer.js';
 import { Semicolon } from '../../grammar/tokens.js';
-import { printLine, printRecords } from '../cli/print-stream.js';
+import { PrintFormats } from '../cli/print-formats.js';
+import { printLine, printLines, printRecords } from '../cli/print-stream.js';
 import type { Engine } from '../engine/engine.js';
 import { errorEntities } from '../engine/errors.js';
 import { isError, printTarget, type PrintEntity, type StatementErrorEntity } from '../engine/results.js';
@@ -21,8 +22,6 @@ export type QueryPath = '/query' | '/query-stream';
 
 const DELIMITED = 'application/vnd.ksqlapi.delimited.v1';
 const JSON_TYPES = ['application/vnd.ksql.v1+json', 'application/json'];
-/** What the shell prints before the records (streamPrint's table format): Sluice's keys and values are JSON. */
-const FORMAT_LINES = 'Key format: JSON\nValue format: JSON\n';
 /** ksqlDB's `query.stream.disconnect.check` default: how long a /query stream stays silent before an empty line. */
 const HEARTBEAT_MS = 1000;
 
@@ -219,8 +218,9 @@ async function stream(res: ApiResponse, print: PrintEntity, log: Log, output: Ou
       }, HEARTBEAT_MS)
     : undefined;
   try {
-    if (output.text) await send(FORMAT_LINES);
-    await printRecords(print, log, (r) => send(`${redactor.redact(printLine(r))}\n`), signal);
+    // The shell's lines, the format lines among them as the records show the formats (none before the first).
+    const formats = output.text ? new PrintFormats() : undefined;
+    await printRecords(print, log, (r) => send(`${redactor.redact(formats ? printLines(r, formats) : printLine(r))}\n`), signal);
     if (!gone.aborted) res.end();
   } catch (err) {
     // The status line is gone: as ksqlDB ends a failing PRINT, the error is the last line.
