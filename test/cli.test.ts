@@ -269,8 +269,9 @@ describe.concurrent('sluice run', () => {
     expect(first.stderr).toBe('');
     expect(first.stdout).toContain('Created connector jdbc-users');
     expect(first.stdout).toContain('Created connector USERS_FILE');
-    expect(first.stdout).toMatch(/^ USERS_FILE +\| SINK +\|/m);
-    expect(first.stdout).toMatch(/^ jdbc-users +\| SOURCE +\| io\.confluent\.connect\.jdbc\.JdbcSourceConnector/m);
+    // The script's SHOW CONNECTORS comes after its CREATEs: it shows them started, not UNASSIGNED.
+    expect(first.stdout).toMatch(/^ USERS_FILE +\| SINK +\| \S+ +\| RUNNING \(1\/1 tasks RUNNING\) *$/m);
+    expect(first.stdout).toMatch(/^ jdbc-users +\| SOURCE +\| io\.confluent\.connect\.jdbc\.JdbcSourceConnector +\| RUNNING \(1\/1 tasks RUNNING\) *$/m);
     const written = () => fileLines(w.path('users.jsonl')).map((l) => JSON.parse(l) as { id: number; name: string });
     expect(written().map((u) => ({ id: u.id, name: u.name }))).toEqual(users);
 
@@ -281,6 +282,12 @@ describe.concurrent('sluice run', () => {
       'Connector USERS_FILE already exists',
     ]);
     expect(written()).toHaveLength(users.length); // resumed from its offsets: nothing read or written twice
+    // The connectors resumed from the first run are shown running too.
+    const list = jsonLines(again.stdout).find((e) => e['@type'] === 'connector_list') as { connectors: { name: string; state: string }[] };
+    expect(list.connectors.map((c) => [c.name, c.state]).sort()).toEqual([
+      ['USERS_FILE', 'RUNNING (1/1 tasks RUNNING)'],
+      ['jdbc-users', 'RUNNING (1/1 tasks RUNNING)'],
+    ]);
     expect((await w.names('.sluice')).sort()).toEqual(['USERS_FILE', 'jdbc-users']);
   });
 

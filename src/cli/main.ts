@@ -89,7 +89,7 @@ async function runCommand(file: string, opts: RunOptions, streams: Streams): Pro
     // `run` reads its script from a file, so standard input is free for a file source without a file.
     runtime = await hostRuntime(catalog, engine, dataDir, { lendStdin: true });
     // Results print as each statement finishes; PRINT statements stream their records after the script ran.
-    const entities = engine.execute(text, session, { file, onResult: (e) => printer.print(e.filter((x) => x['@type'] !== 'print_topic'), { file }) });
+    const entities = await engine.executeSettled(text, session, { file, onResult: (e) => printer.print(e.filter((x) => x['@type'] !== 'print_topic'), { file }) });
     await printer.emit(
       entities.filter((x) => x['@type'] === 'print_topic'),
       { file, signal: interrupted.signal },
@@ -174,12 +174,12 @@ async function shellCommand(opts: ShellOptions, streams: Streams): Promise<numbe
     if (opts.file !== undefined || opts.execute !== undefined) {
       let failed = false;
       if (opts.file !== undefined) {
-        const entities = engine.execute(readScript(opts.file), session, { file: opts.file });
+        const entities = await engine.executeSettled(readScript(opts.file), session, { file: opts.file });
         await printer.emit(entities, { file: opts.file, signal: interrupted.signal });
         failed ||= entities.some(isError);
       }
       if (opts.execute !== undefined) {
-        const entities = engine.execute(opts.execute, session);
+        const entities = await engine.executeSettled(opts.execute, session);
         await printer.emit(entities, { signal: interrupted.signal });
         failed ||= entities.some(isError);
       }
@@ -189,7 +189,7 @@ async function shellCommand(opts: ShellOptions, streams: Streams): Promise<numbe
       // At a terminal readline owns Ctrl-C (clear the line / stop a PRINT), so no process-level handler.
       signals.cancel();
       return await runInteractive({
-        execute: (text) => engine.execute(text, session),
+        execute: (text) => engine.executeSettled(text, session),
         completion: completionContext(engine),
         format,
         historyFile: historyFile(),
@@ -199,7 +199,7 @@ async function shellCommand(opts: ShellOptions, streams: Streams): Promise<numbe
         streamer,
       });
     }
-    const execute = (text: string, file: string | undefined) => engine.execute(text, session, file === undefined ? {} : { file });
+    const execute = (text: string, file: string | undefined) => engine.executeSettled(text, session, file === undefined ? {} : { file });
     return await runPiped({ execute, printer, input: process.stdin, stdout: streams.stdout, signal: interrupted.signal });
   } finally {
     signals.cancel();

@@ -34,6 +34,9 @@ const WRITES: ReadonlySet<string> = new Set<string>([...CHANGES_CONNECTORS, 'Res
 /** First words of statements that neither write the catalog nor change connectors. */
 const READ_ONLY_FIRST_WORDS: ReadonlySet<string> = new Set(['DESCRIBE', 'SHOW', 'LIST', 'PRINT', 'DEFINE', 'UNDEFINE', 'SET', 'UNSET']);
 
+/** First words of statements that show what the runtime is doing (states, tasks, offsets, topics). */
+const SHOWS_STATE_FIRST_WORDS: ReadonlySet<string> = new Set(['DESCRIBE', 'SHOW', 'LIST']);
+
 /** Deeper than this, RUN SCRIPT is almost certainly a mistake (and would exhaust the stack before long). */
 const MAX_SCRIPT_DEPTH = 16;
 
@@ -82,6 +85,25 @@ export class Engine {
     const ctx = this.context(session, opts.file, false);
     const out: Entity[] = [];
     for (const item of parseScript(text, opts.file)) {
+      const entities = this.runItem(item, ctx);
+      opts.onResult?.(entities);
+      out.push(...entities);
+      if (opts.stopOnError && entities.some(isError)) break;
+    }
+    return out;
+  }
+
+  /**
+   * As execute, for a script or a shell with a runtime: a statement that shows connector state (SHOW, LIST,
+   * DESCRIBE) first waits until the runtime has acted on the statements before it and the connectors it starts have
+   * started or failed (runtime.settled). Otherwise a script's SHOW CONNECTORS after its CREATEs ran before the
+   * runtime got to them and showed every connector UNASSIGNED — also those resumed from an earlier run.
+   */
+  async executeSettled(text: string, session: Session, opts: ExecuteOptions = {}): Promise<Entity[]> {
+    const ctx = this.context(session, opts.file, false);
+    const out: Entity[] = [];
+    for (const item of parseScript(text, opts.file)) {
+      if (item.ok && SHOWS_STATE_FIRST_WORDS.has((item.statement.tokens[0]?.image ?? '').toUpperCase())) await this.runtime?.settled?.();
       const entities = this.runItem(item, ctx);
       opts.onResult?.(entities);
       out.push(...entities);

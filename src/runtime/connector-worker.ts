@@ -218,6 +218,17 @@ export class ConnectorWorker {
     this.setState('RESTARTING');
   }
 
+  /**
+   * Still on its way to running: not yet split into tasks, or a task not yet started. A connector that failed, or
+   * whose desired state is PAUSED, is not starting.
+   */
+  get isStarting(): boolean {
+    if (this.record.desiredState !== 'RUNNING' || this.failed) return false;
+    const { state, tasks } = this.status();
+    const unsettled = (s: RuntimeState) => s === 'UNASSIGNED' || s === 'RESTARTING';
+    return !this.launched || unsettled(state) || tasks.some((t) => unsettled(t.state));
+  }
+
   /** Every source task found nothing new at its last poll and every sink task has committed all there is. */
   async isIdle(): Promise<boolean> {
     // Still splitting into tasks: not idle yet, whatever the (empty) task list says.

@@ -282,6 +282,35 @@ describe('a connector whose database is unreachable', () => {
   });
 });
 
+describe('statements that show connector state, in a script', () => {
+  const states = (out: Entity[]) =>
+    (out.find((e) => e['@type'] === 'connector_list') as { connectors: { name: string; state: string }[] }).connectors.map((c) => [c.name, c.state]);
+
+  it('wait for the connectors the statements before them started: SHOW CONNECTORS after CREATE shows them RUNNING', async () => {
+    const r = await rig();
+    const input = tmp.file('in.txt');
+    fs.writeFileSync(input, numbered(0, 3));
+    const out = await r.engine.executeSettled(`${source('src', input, 'lines')}\n${sink('snk', tmp.file('out.txt'), 'lines')}\nSHOW CONNECTORS;`, new Session({ baseDir: tmp.dir }));
+    expect(states(out).sort()).toEqual([
+      ['SNK', 'RUNNING (1/1 tasks RUNNING)'],
+      ['SRC', 'RUNNING (1/1 tasks RUNNING)'],
+    ]);
+  });
+
+  it('wait only so long for a connector that cannot start yet, then show it as it is', async () => {
+    const r = await rig();
+    r.exec(
+      "CREATE SOURCE CONNECTOR pg WITH ('connector.class'='JdbcSource', 'connection.url'='jdbc:postgresql://127.0.0.1:1/test', " +
+        "'mode'='incrementing', 'incrementing.column.name'='id', 'connection.attempts'='5', 'connection.backoff.ms'='10000');",
+    );
+    const t0 = Date.now();
+    await r.runtime.settled(300);
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    // Still trying to connect: shown as not started, which is true.
+    expect(states(r.exec('SHOW CONNECTORS;'))).toEqual([['PG', 'UNASSIGNED']]);
+  });
+});
+
 describe('a JDBC source in table mode', () => {
   it('picks up tables created and dropped while it runs (every table.poll.interval.ms), each row once, counters kept', async () => {
     const r = await rig();

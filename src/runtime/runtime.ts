@@ -34,6 +34,8 @@ export interface RuntimeView {
   sinkPositions(connector: string): readonly SinkPosition[];
   /** Ask the runtime to act on the catalog now (after a statement changed it). */
   reconcile(): void;
+  /** Resolves once the runtime has acted on the catalog and no connector is still starting (or after `maxMs`). */
+  settled?(maxMs?: number): Promise<void>;
   /** Forget a connector's committed offsets (it must be paused: the caller checks). */
   resetOffsets(connector: string): Promise<void>;
   readonly log: Log;
@@ -43,6 +45,9 @@ export type IdleOutcome = 'idle' | 'failed' | 'stopped';
 
 /** How long state changes wait to be saved together. */
 const STATUS_SAVE_DELAY_MS = 20;
+
+/** How long a statement that shows connector state waits for connectors that are starting (settled()). */
+const SETTLE_MAX_MS = 5_000;
 
 /** How often untilIdle looks: each look is a few cached reads, and --until-idle exits this much sooner. */
 const IDLE_CHECK_MS = 25;
@@ -132,6 +137,19 @@ export class Runtime implements RuntimeView {
     });
     this.queue = run.catch(() => undefined);
     await run;
+  }
+
+  /**
+   * Resolves once every change asked for so far has been applied and every connector that should run has started
+   * its tasks or failed — or after `maxMs`, since a task may retry its start for a long time (a database that is
+   * down): what a status shows is then still true, only not final.
+   */
+  async settled(maxMs = SETTLE_MAX_MS): Promise<void> {
+    const until = Date.now() + maxMs;
+    await this.queue;
+    while (!this.stopped && Date.now() < until && [...this.workers.values()].some((w) => w.isStarting)) {
+      await new Promise((r) => setTimeout(r, IDLE_CHECK_MS));
+    }
   }
 
   /**
