@@ -64,6 +64,26 @@ for (const backend of backends) {
     }
 
     if (backend.name === 'MariaDB') {
+      it('BIGINT UNSIGNED as the incrementing column: offsets keep every digit up to 2^64 − 1, and resume', async () => {
+        await ns.exec(`CREATE TABLE ${ns.quote('n')} (id BIGINT UNSIGNED NOT NULL PRIMARY KEY, name TEXT)`);
+        await ns.exec(`INSERT INTO ${ns.qualified('n')} (id, name) VALUES (5, 'a'), (18446744073709551614, 'b')`);
+        const config = { 'connection.url': ns.url, ...ns.config, mode: 'incrementing', 'incrementing.column.name': 'id', 'topic.prefix': 'p-', 'poll.interval.ms': '1' };
+        const first = await startTask(config);
+        try {
+          expect(values(await drain(first.task, first.store)).map((v) => v.id)).toEqual([5, '18446744073709551614']);
+          expect(first.store.get({ protocol: '1', table: ns.fqn('n') })).toEqual({ incrementing: '18446744073709551614' });
+        } finally {
+          await first.task.stop();
+        }
+        await ns.exec(`INSERT INTO ${ns.qualified('n')} (id, name) VALUES (18446744073709551615, 'c')`);
+        const again = await startTask(config, first.store);
+        try {
+          expect(values(await drain(again.task, again.store)).map((v) => v.name)).toEqual(['c']);
+        } finally {
+          await again.task.stop();
+        }
+      });
+
       it('BIGINT UNSIGNED keeps its Connect type Decimal(20, 0) in the envelope, every digit in the payload', async () => {
         await ns.exec(`CREATE TABLE ${ns.quote('n')} (v BIGINT UNSIGNED NOT NULL)`);
         await ns.exec(`INSERT INTO ${ns.qualified('n')} (v) VALUES (5), (18446744073709551615)`);
