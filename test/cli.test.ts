@@ -695,11 +695,18 @@ describe.concurrent('data directory', () => {
       holder.stdin.write('SHOW CONNECTORS;\n'); // stdin stays open: the shell keeps the data dir
       await waitForOutput(holder, /connector_list/);
 
-      const [run, check, shell] = await Promise.all([
+      const [run, check, shell, jsonRun] = await Promise.all([
         w.sluice(['run', 'a.sql', '--data-dir', 'data']),
         w.sluice(['check', 'a.sql', '--data-dir', 'data']),
         w.sluice(['shell', '--data-dir', 'data', '--execute', 'SHOW CONNECTORS;']),
+        w.sluice(['run', 'a.sql', '--data-dir', 'data', '-o', 'json']),
       ]);
+      // --output json: the command's failure is a JSON error on stdout too, in the shape statement errors have.
+      expect(jsonRun.code).toBe(1);
+      expect(jsonLines(jsonRun.stdout)).toEqual([
+        expect.objectContaining({ '@type': 'statement_error', error_code: 50000, code: 'DATA_DIR_LOCKED', message: expect.stringContaining(`pid ${holder.pid}`) }),
+      ]);
+      expect(jsonRun.stderr).toMatch(/^sluice: DATA_DIR_LOCKED /);
       expect(run.code).toBe(1);
       expect(run.stdout).toBe('');
       expect(run.stderr).toMatch(new RegExp(`^sluice: DATA_DIR_LOCKED data dir .*data in use by pid ${holder.pid}\\b`));
@@ -714,6 +721,31 @@ describe.concurrent('data directory', () => {
     const after = await w.sluice(['run', 'a.sql', '--data-dir', 'data', '--until-idle']);
     expect(after.code, after.stderr).toBe(0);
     expect(after.stdout).toContain('Created connector A');
+  });
+});
+
+describe.concurrent('command errors with --output json', () => {
+  it('a missing script, an unknown option and a bad data dir print one JSON error on stdout and the text on stderr', async () => {
+    const w = workspace();
+    w.write('not-a-dir', 'x');
+    const cases: [string[], string, number][] = [
+      [['run', 'missing.sql', '--output', 'json'], 'FILE_NOT_FOUND', 2],
+      [['check', '--output=json', 'missing.sql'], 'FILE_NOT_FOUND', 2],
+      [['shell', '-o', 'json', '--no-such-option'], 'USAGE_ERROR', 2],
+      [['shell', '--output', 'json', '--data-dir', 'not-a-dir', '--execute', 'SHOW CONNECTORS;'], 'CATALOG_ERROR', 1],
+    ];
+    for (const [args, code, exit] of cases) {
+      const r = await w.sluice(args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(exit);
+      const lines = jsonLines(r.stdout);
+      expect(lines, args.join(' ')).toEqual([expect.objectContaining({ '@type': 'statement_error', code, error_code: 40000 + (exit === 1 ? 10000 : 0) })]);
+      expect(r.stderr, args.join(' ')).toContain(code === 'USAGE_ERROR' ? "unknown option '--no-such-option'" : `sluice: ${code} `);
+      expect(r.stderr).not.toMatch(STACK_FRAME);
+    }
+    // Without --output json, stdout stays empty.
+    const text = await w.sluice(['run', 'missing.sql']);
+    expect(text.stdout).toBe('');
+    expect(text.stderr).toMatch(/^sluice: FILE_NOT_FOUND /);
   });
 });
 
