@@ -99,6 +99,7 @@ export class SinkRunner {
       }
     } catch (err) {
       status.error(err);
+      status.setActivity(undefined);
       status.set('FAILED', describeError(err));
       logger.error(`task failed: ${describeError(err)}`);
     } finally {
