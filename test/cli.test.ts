@@ -371,6 +371,7 @@ describe.concurrent('sluice run keeps connectors running', () => {
     const w = workspace();
     w.write('none.sql', 'SHOW CONNECTORS;\n');
     w.write('failing.sql', "CREATE SOURCE CONNECTOR missing WITH ('connector.class' = 'FileStreamSource', 'file' = 'nowhere.txt', 'topic' = 't');\n");
+    fs.mkdirSync(path.join(w.dir, 'nowhere.txt')); // a directory: the source FAILS (a missing file is waited for)
     for (const [script, dataDir] of [['none.sql', 'd1'], ['failing.sql', 'd2']] as const) {
       const child = w.start(['run', script, '--data-dir', dataDir]);
       const done = collect(child);
@@ -383,21 +384,43 @@ describe.concurrent('sluice run keeps connectors running', () => {
     }
   });
 
-  it('--until-idle exits 1 when a connector FAILED (a source whose file does not exist); DESCRIBE shows the trace', async () => {
+  it('a file source waits for a file that does not exist yet (RUNNING, the wait in DESCRIBE), then reads it from its start', async () => {
+    const w = workspace();
+    const create = "CREATE SOURCE CONNECTOR IF NOT EXISTS late WITH ('connector.class' = 'FileStreamSource', 'file' = 'later.txt', 'topic' = 'late');";
+    type Described = { status: { connector: { state: string }; tasks: { state: string; activity?: { phase: string; description: string } }[] }; recordsOut: number; errors: number };
+    let waiting: Described | undefined;
+    const read = (await executeUntil(w, 'data', `${create} DESCRIBE CONNECTOR late;`, (e) => {
+      if (e['@type'] !== 'connector_description') return false;
+      const d = e as unknown as Described;
+      if (waiting === undefined && d.status.tasks[0]?.activity?.phase === 'waiting') {
+        waiting = d;
+        w.write('later.txt', 'one\ntwo\n');
+      }
+      return waiting !== undefined && d.recordsOut === 2 && d.status.tasks[0]?.activity === undefined;
+    })) as unknown as Described;
+    expect(waiting!.status).toMatchObject({ connector: { state: 'RUNNING' }, tasks: [{ state: 'RUNNING' }] });
+    expect(waiting!.status.tasks[0]!.activity!.description).toMatch(/^waiting for file '.*later\.txt' since \d{4}-\d\d-\d\dT/);
+    expect(waiting!.errors).toBe(0);
+    expect(read.status.tasks[0]!.state).toBe('RUNNING');
+    expect(read.errors).toBe(0);
+  });
+
+  it('--until-idle exits 1 when a connector FAILED (a source whose file is a directory); DESCRIBE shows the trace', async () => {
     const w = workspace();
     w.write('in.txt', numbered(1, 10));
+    fs.mkdirSync(path.join(w.dir, 'nowhere.txt'));
     w.write('bad.sql', `${PIPELINE()}CREATE SOURCE CONNECTOR IF NOT EXISTS missing WITH ('connector.class' = 'FileStreamSource', 'file' = 'nowhere.txt', 'topic' = 'other');\n`);
     const r = await w.sluice(['run', 'bad.sql', '--data-dir', 'data', '--until-idle']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('Created connector MISSING');
     expect(r.stderr).toContain('bad.sql: a connector FAILED (DESCRIBE CONNECTOR shows why)');
-    expect(r.stderr).toMatch(/nowhere\.txt does not exist/);
+    expect(r.stderr).toMatch(/nowhere\.txt is a directory, not a file/);
 
     // errors.retry.timeout defaults to 0: FAILED at once, in every process that runs it.
     const described = await executeUntil(w, 'data', 'DESCRIBE CONNECTOR missing;', (e) => (e['status'] as { connector: { state: string } } | undefined)?.connector.state === 'FAILED');
     const status = described['status'] as { tasks: { state: string; trace?: string }[] };
-    expect(status.tasks).toMatchObject([{ state: 'FAILED', trace: expect.stringMatching(/nowhere\.txt does not exist/) }]);
-    expect(described['lastError']).toMatchObject({ message: expect.stringMatching(/nowhere\.txt does not exist/) });
+    expect(status.tasks).toMatchObject([{ state: 'FAILED', trace: expect.stringMatching(/nowhere\.txt is a directory, not a file/) }]);
+    expect(described['lastError']).toMatchObject({ message: expect.stringMatching(/nowhere\.txt is a directory, not a file/) });
   });
 
   it('a file source → file sink pipeline copies the input line for line; a partial last line waits for its end', async () => {
