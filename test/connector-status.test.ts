@@ -128,7 +128,7 @@ for (const [backend, dbPort] of backends) {
       });
       expect(retrying.status.connector.activity!.nextAttemptInMs).toBeLessThanOrEqual(1500);
       expect(retrying.status.connector.activity!.description).toMatch(
-        new RegExp(`^retrying ${backend.name === 'PostgreSQL' ? 'PostgreSQL' : '\\w+'} at 127\\.0\\.0\\.1:${port}\\S* .*since \\S+: attempt 1 of 3 failed, next in \\d+\\.\\d s; last error: .*refused`),
+        new RegExp(`^retrying the connection to ${backend.name} at 127\\.0\\.0\\.1:${port}/\\S+ .*since \\S+: attempt 1 of 3 failed, next in \\d+\\.\\d s; last error: .*refused`),
       );
       expect(retrying.errors).toBe(1);
       expect(renderEntity(retrying)).toMatch(/^Activity\s+: retrying .* attempt 1 of 3 failed, next in/m);

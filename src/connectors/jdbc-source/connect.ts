@@ -46,7 +46,7 @@ export async function connectDialect(s: Settings, signal?: AbortSignal, activity
           if (isRetriable(err) && s.attempts > 1) throw retriable(`${(err as Error).message} (after ${attempt} attempts)`);
           throw err;
         }
-        activity?.({ phase: 'retrying', what, attempt, ...of, retryInMs: s.backoffMs, error: err });
+        activity?.({ phase: 'retrying', what: `the connection to ${what}`, attempt, ...of, retryInMs: s.backoffMs, error: err });
         await sleep(s.backoffMs, signal);
       }
     }
