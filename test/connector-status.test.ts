@@ -6,7 +6,10 @@
  * that is shut and opened again.
  */
 
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ConnectorDescriptionEntity, ConnectorListEntity, Entity } from '../src/engine/results.js';
 import { Session } from '../src/engine/session.js';
@@ -188,3 +191,29 @@ for (const [backend, dbPort] of backends) {
     }, 40_000);
   });
 }
+
+describe('the error counter', () => {
+  it('counts a failure the same for every connector, in DESCRIBE and in sluice_connector_errors_total', async () => {
+    const { r, exec } = await rig();
+    const db = path.join(r.dir, 'shop.db');
+    new Database(db).exec('CREATE TABLE other (id INTEGER PRIMARY KEY)').close();
+    fs.mkdirSync(path.join(r.dir, 'a-dir'));
+    const jdbcSource = (name: string, extra: string) =>
+      `CREATE SOURCE CONNECTOR ${name} WITH ('connector.class' = 'JdbcSource', 'connection.url' = 'jdbc:sqlite:${db}', 'mode' = 'bulk', 'topic.prefix' = '${name}-'${extra});`;
+    // The JDBC source fails while it splits its work (no task yet), in its task (the query), the file source in its task.
+    exec(
+      jdbcSource('no_table', ", 'table.whitelist' = 'no_such_table'") +
+        jdbcSource('bad_query', ", 'query' = 'SELECT * FROM no_such_table'") +
+        `CREATE SOURCE CONNECTOR no_file WITH ('connector.class' = 'FileStreamSource', 'file' = '${path.join(r.dir, 'a-dir')}', 'topic' = 't');`,
+    );
+    const names = ['NO_TABLE', 'BAD_QUERY', 'NO_FILE'];
+    const described = await found(() => {
+      const ds = names.map((n) => exec(`DESCRIBE CONNECTOR ${n};`)[0] as ConnectorDescriptionEntity);
+      const failed = (d: ConnectorDescriptionEntity) => d.status.connector.state === 'FAILED' || d.status.tasks.some((t) => t.state === 'FAILED');
+      return ds.every(failed) ? ds : undefined;
+    }, 10_000, 'all three to fail');
+    expect(described.map((d) => [d.status.name, d.errors])).toEqual(names.map((n) => [n, 1]));
+    const metrics = await (await fetch(`${r.url}/metrics`)).text();
+    for (const n of names) expect(metrics).toMatch(new RegExp(`^sluice_connector_errors_total\\{connector="${n}",type="source"\\} 1$`, 'm'));
+  });
+});
