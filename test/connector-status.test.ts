@@ -180,6 +180,12 @@ for (const [backend, dbPort] of backends) {
       expect(renderEntity(down)).toMatch(/^Activity\s+: task 0: retrying poll since \S+: attempt \d+ failed, next in/m);
       expect(showDb(exec)).toMatchObject({ state: 'RUNNING (1/1 tasks RUNNING)', activity: expect.stringMatching(/^retrying poll \(attempt \d+ failed\)$|^connecting/) });
       await watcher.next((f) => f['connector'] === 'DB' && ((f['tasks'] as { activity?: { phase: string } }[] | undefined)?.[0]?.activity?.phase === 'retrying'));
+      // Each round (reconnect, fail, wait) goes on the same activity: its start stays when the database went away.
+      const later = await found(() => {
+        const a = describeDb(exec).status.tasks[0]?.activity;
+        return a?.phase === 'retrying' && a.attempt! > down.status.tasks[0]!.activity!.attempt! ? a : undefined;
+      }, 10_000, 'a later retry');
+      expect(later.since).toBe(down.status.tasks[0]!.activity!.since);
 
       await proxy.open();
       await ns.insert('t', ['name'], [['c']]);

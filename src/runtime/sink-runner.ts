@@ -103,6 +103,7 @@ export class SinkRunner {
       status.set('FAILED', describeError(err));
       logger.error(`task failed: ${describeError(err)}`);
     } finally {
+      status.setActivity(undefined);
       try {
         await task.stop();
       } catch (err) {

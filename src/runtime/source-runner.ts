@@ -157,6 +157,8 @@ export class SourceRunner {
       status.set('FAILED', describeError(err));
       logger.error(`task failed: ${describeError(err)}`);
     } finally {
+      // Stopped or failed, it is busy with nothing any more (a stop can come in the middle of connecting).
+      status.setActivity(undefined);
       await this.stopTask();
     }
   }

@@ -31,27 +31,26 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /**
  * Tries connection.attempts times, connection.backoff.ms apart, while failures are retriable, telling `activity`
- * of each attempt and each wait (with the error) so that the status shows it while it lasts.
+ * of each attempt and each wait (with the error) so that the status shows it while it lasts. Connected, the
+ * activity is over; the error of a last attempt is thrown to the caller, whose own retry (or failure) says the rest.
  */
 export async function connectDialect(s: Settings, signal?: AbortSignal, activity?: ActivityReporter): Promise<Dialect> {
   const what = describeTarget(s.target);
   const of = s.attempts > 1 ? { attempts: s.attempts } : {};
-  try {
-    for (let attempt = 1; ; attempt++) {
-      activity?.({ phase: 'connecting', what, attempt, ...of });
-      try {
-        return await openOnce(s);
-      } catch (err) {
-        if (!isRetriable(err) || attempt >= s.attempts || signal?.aborted) {
-          if (isRetriable(err) && s.attempts > 1) throw retriable(`${(err as Error).message} (after ${attempt} attempts)`);
-          throw err;
-        }
-        activity?.({ phase: 'retrying', what: `the connection to ${what}`, attempt, ...of, retryInMs: s.backoffMs, error: err });
-        await sleep(s.backoffMs, signal);
+  for (let attempt = 1; ; attempt++) {
+    activity?.({ phase: 'connecting', what, attempt, ...of });
+    try {
+      const dialect = await openOnce(s);
+      activity?.(undefined);
+      return dialect;
+    } catch (err) {
+      if (!isRetriable(err) || attempt >= s.attempts || signal?.aborted) {
+        if (isRetriable(err) && s.attempts > 1) throw retriable(`${(err as Error).message} (after ${attempt} attempts)`);
+        throw err;
       }
+      activity?.({ phase: 'retrying', what: `the connection to ${what}`, attempt, ...of, retryInMs: s.backoffMs, error: err });
+      await sleep(s.backoffMs, signal);
     }
-  } finally {
-    activity?.(undefined);
   }
 }
 
