@@ -377,6 +377,7 @@ describe.concurrent('sluice run keeps connectors running', () => {
     const w = workspace();
     w.write('none.sql', 'SHOW CONNECTORS;\n');
     w.write('failing.sql', "CREATE SOURCE CONNECTOR missing WITH ('connector.class' = 'FileStreamSource', 'file' = 'nowhere.txt', 'topic' = 't');\n");
+    fs.mkdirSync(path.join(w.dir, 'nowhere.txt')); // a directory: the source FAILS (a missing file is waited for)
     for (const [script, dataDir] of [['none.sql', 'd1'], ['failing.sql', 'd2']] as const) {
       const child = w.start(['run', script, '--data-dir', dataDir]);
       const done = collect(child);
@@ -389,21 +390,43 @@ describe.concurrent('sluice run keeps connectors running', () => {
     }
   });
 
-  it('--until-idle exits 1 when a connector FAILED (a source whose file does not exist); DESCRIBE shows the trace', async () => {
+  it('a file source waits for a file that does not exist yet (RUNNING, the wait in DESCRIBE), then reads it from its start', async () => {
+    const w = workspace();
+    const create = "CREATE SOURCE CONNECTOR IF NOT EXISTS late WITH ('connector.class' = 'FileStreamSource', 'file' = 'later.txt', 'topic' = 'late');";
+    type Described = { status: { connector: { state: string }; tasks: { state: string; activity?: { phase: string; description: string } }[] }; recordsOut: number; errors: number };
+    let waiting: Described | undefined;
+    const read = (await executeUntil(w, 'data', `${create} DESCRIBE CONNECTOR late;`, (e) => {
+      if (e['@type'] !== 'connector_description') return false;
+      const d = e as unknown as Described;
+      if (waiting === undefined && d.status.tasks[0]?.activity?.phase === 'waiting') {
+        waiting = d;
+        w.write('later.txt', 'one\ntwo\n');
+      }
+      return waiting !== undefined && d.recordsOut === 2 && d.status.tasks[0]?.activity === undefined;
+    })) as unknown as Described;
+    expect(waiting!.status).toMatchObject({ connector: { state: 'RUNNING' }, tasks: [{ state: 'RUNNING' }] });
+    expect(waiting!.status.tasks[0]!.activity!.description).toMatch(/^waiting for file '.*later\.txt' since \d{4}-\d\d-\d\dT/);
+    expect(waiting!.errors).toBe(0);
+    expect(read.status.tasks[0]!.state).toBe('RUNNING');
+    expect(read.errors).toBe(0);
+  });
+
+  it('--until-idle exits 1 when a connector FAILED (a source whose file is a directory); DESCRIBE shows the trace', async () => {
     const w = workspace();
     w.write('in.txt', numbered(1, 10));
+    fs.mkdirSync(path.join(w.dir, 'nowhere.txt'));
     w.write('bad.sql', `${PIPELINE()}CREATE SOURCE CONNECTOR IF NOT EXISTS missing WITH ('connector.class' = 'FileStreamSource', 'file' = 'nowhere.txt', 'topic' = 'other');\n`);
     const r = await w.sluice(['run', 'bad.sql', '--data-dir', 'data', '--until-idle']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('Created connector MISSING');
     expect(r.stderr).toContain('bad.sql: a connector FAILED (DESCRIBE CONNECTOR shows why)');
-    expect(r.stderr).toMatch(/nowhere\.txt does not exist/);
+    expect(r.stderr).toMatch(/nowhere\.txt is a directory, not a file/);
 
     // errors.retry.timeout defaults to 0: FAILED at once, in every process that runs it.
     const described = await executeUntil(w, 'data', 'DESCRIBE CONNECTOR missing;', (e) => (e['status'] as { connector: { state: string } } | undefined)?.connector.state === 'FAILED');
     const status = described['status'] as { tasks: { state: string; trace?: string }[] };
-    expect(status.tasks).toMatchObject([{ state: 'FAILED', trace: expect.stringMatching(/nowhere\.txt does not exist/) }]);
-    expect(described['lastError']).toMatchObject({ message: expect.stringMatching(/nowhere\.txt does not exist/) });
+    expect(status.tasks).toMatchObject([{ state: 'FAILED', trace: expect.stringMatching(/nowhere\.txt is a directory, not a file/) }]);
+    expect(described['lastError']).toMatchObject({ message: expect.stringMatching(/nowhere\.txt is a directory, not a file/) });
   });
 
   it('a file source → file sink pipeline copies the input line for line; a partial last line waits for its end', async () => {
@@ -717,11 +740,18 @@ describe.concurrent('data directory', () => {
       holder.stdin.write('SHOW CONNECTORS;\n'); // stdin stays open: the shell keeps the data dir
       await waitForOutput(holder, /connector_list/);
 
-      const [run, check, shell] = await Promise.all([
+      const [run, check, shell, jsonRun] = await Promise.all([
         w.sluice(['run', 'a.sql', '--data-dir', 'data']),
         w.sluice(['check', 'a.sql', '--data-dir', 'data']),
         w.sluice(['shell', '--data-dir', 'data', '--execute', 'SHOW CONNECTORS;']),
+        w.sluice(['run', 'a.sql', '--data-dir', 'data', '-o', 'json']),
       ]);
+      // --output json: the command's failure is a JSON error on stdout too, in the shape statement errors have.
+      expect(jsonRun.code).toBe(1);
+      expect(jsonLines(jsonRun.stdout)).toEqual([
+        expect.objectContaining({ '@type': 'statement_error', error_code: 50000, code: 'DATA_DIR_LOCKED', message: expect.stringContaining(`pid ${holder.pid}`) }),
+      ]);
+      expect(jsonRun.stderr).toMatch(/^sluice: DATA_DIR_LOCKED /);
       expect(run.code).toBe(1);
       expect(run.stdout).toBe('');
       expect(run.stderr).toMatch(new RegExp(`^sluice: DATA_DIR_LOCKED data dir .*data in use by pid ${holder.pid}\\b`));
@@ -736,6 +766,31 @@ describe.concurrent('data directory', () => {
     const after = await w.sluice(['run', 'a.sql', '--data-dir', 'data', '--until-idle']);
     expect(after.code, after.stderr).toBe(0);
     expect(after.stdout).toContain('Created connector A');
+  });
+});
+
+describe.concurrent('command errors with --output json', () => {
+  it('a missing script, an unknown option and a bad data dir print one JSON error on stdout and the text on stderr', async () => {
+    const w = workspace();
+    w.write('not-a-dir', 'x');
+    const cases: [string[], string, number][] = [
+      [['run', 'missing.sql', '--output', 'json'], 'FILE_NOT_FOUND', 2],
+      [['check', '--output=json', 'missing.sql'], 'FILE_NOT_FOUND', 2],
+      [['shell', '-o', 'json', '--no-such-option'], 'USAGE_ERROR', 2],
+      [['shell', '--output', 'json', '--data-dir', 'not-a-dir', '--execute', 'SHOW CONNECTORS;'], 'CATALOG_ERROR', 1],
+    ];
+    for (const [args, code, exit] of cases) {
+      const r = await w.sluice(args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(exit);
+      const lines = jsonLines(r.stdout);
+      expect(lines, args.join(' ')).toEqual([expect.objectContaining({ '@type': 'statement_error', code, error_code: 40000 + (exit === 1 ? 10000 : 0) })]);
+      expect(r.stderr, args.join(' ')).toContain(code === 'USAGE_ERROR' ? "unknown option '--no-such-option'" : `sluice: ${code} `);
+      expect(r.stderr).not.toMatch(STACK_FRAME);
+    }
+    // Without --output json, stdout stays empty.
+    const text = await w.sluice(['run', 'missing.sql']);
+    expect(text.stdout).toBe('');
+    expect(text.stderr).toMatch(/^sluice: FILE_NOT_FOUND /);
   });
 });
 

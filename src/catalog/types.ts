@@ -45,6 +45,26 @@ export interface StatementRecord {
 /** Kafka Connect's states (AbstractStatus), for a connector and for each of its tasks. */
 export type RuntimeState = 'UNASSIGNED' | 'RUNNING' | 'PAUSED' | 'FAILED' | 'RESTARTING';
 
+/**
+ * What a task or a connector is busy with, beside its state (Kafka Connect's states say nothing of it): connecting
+ * to its system, waiting to try again after a failure, waiting for its input to appear.
+ */
+export interface ActivityRecord {
+  phase: 'connecting' | 'retrying' | 'waiting';
+  /** What it connects to, retries or waits for, in words: "PostgreSQL at db:5432/test", "poll", "file '/x'". */
+  what: string;
+  /** When this stretch of activity began (a retry of a connection keeps the time the connecting began). */
+  since: string;
+  /** The attempt under way (connecting) or the one that failed (retrying), from 1. */
+  attempt?: number;
+  /** How many attempts are allowed, when it is a number (not a time budget). */
+  attempts?: number;
+  /** When the next attempt is due (retrying). */
+  nextAt?: string;
+  /** The last failed attempt's error, in one line. */
+  lastError?: string;
+}
+
 export interface TaskStatusRecord {
   id: number;
   state: RuntimeState;
@@ -53,6 +73,7 @@ export interface TaskStatusRecord {
   recordsIn: number;
   recordsOut: number;
   errors: number;
+  activity?: ActivityRecord;
 }
 
 /** What the runtime last observed of a connector, persisted so it survives the process. */
@@ -67,5 +88,7 @@ export interface ConnectorStatusRecord {
   topics?: string[];
   /** Failures of the connector itself (to start, to split into tasks), over all its runs; task errors are per task. */
   errors?: number;
+  /** What the connector itself (not a task) is busy with: connecting to split its work into tasks. */
+  activity?: ActivityRecord;
   updatedAt: string;
 }

@@ -9,6 +9,8 @@ import { Session } from '../engine/session.js';
 import { SluiceError, toSluiceError, UsageError } from '../errors/base.js';
 import { fileReason, isMissing } from '../errors/file-reason.js';
 import { renderCommandError, renderErrorLine } from '../render/error.js';
+import { errorEntities } from '../engine/errors.js';
+import { SecretRedactor } from '../sql/secret-redactor.js';
 import { parseScript } from '../sql/parse.js';
 import { completionContext, runInteractive } from '../shell/interactive.js';
 import { runPiped } from '../shell/piped.js';
@@ -281,9 +283,38 @@ export async function main(argv: readonly string[], streams: Streams = { stdout:
     await program(streams, exit).parseAsync([...argv], { from: 'user' });
     return exit.code;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE;
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) return 0;
+      // Commander wrote its own text to stderr already.
+      if (asksForJson(argv)) writeJsonError(streams, new UsageError('USAGE_ERROR', err.message.replace(/^error: /, '')));
+      return EXIT_USAGE;
+    }
     const e: SluiceError = toSluiceError(err);
     streams.stderr.write(renderCommandError(e));
+    if (asksForJson(argv)) writeJsonError(streams, e);
     return e instanceof UsageError ? EXIT_USAGE : EXIT_FAILED;
   }
+}
+
+/**
+ * Whether the command line asks for JSON output, read from the words themselves: a command that fails (the data dir
+ * is locked, an option is unknown) may never have got as far as parsing its options.
+ */
+function asksForJson(argv: readonly string[]): boolean {
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    let value: string | undefined;
+    if (a === '-o' || a === '--output') value = argv[++i];
+    else if (a.startsWith('--output=')) value = a.slice('--output='.length);
+    else if (/^-o[^-]/.test(a)) value = a.slice(2);
+    if (value !== undefined) json = value.toLowerCase() === 'json';
+  }
+  return json;
+}
+
+/** A program reading --output json reads one stream: the command's failure is there too, as a statement's is. */
+function writeJsonError(streams: Streams, e: SluiceError): void {
+  for (const entity of errorEntities(e, '', undefined, new SecretRedactor())) streams.stdout.write(`${JSON.stringify(entity)}\n`);
 }

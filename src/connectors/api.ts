@@ -28,6 +28,25 @@ export interface SourceRecord {
   headers?: Record<string, string>;
 }
 
+/**
+ * What a connector says it is doing while it cannot make progress, shown beside its state (DESCRIBE, SHOW, /ws):
+ * connecting (attempt n of m), retrying after a failure (the error, the delay), waiting for its input.
+ * Each 'retrying' report's error counts as one of the connector's errors. undefined: done, making progress again.
+ */
+export interface ActivityReport {
+  phase: 'connecting' | 'retrying' | 'waiting';
+  /** What it connects to, retries or waits for: "PostgreSQL at db:5432/test", "file '/data/in.txt'". */
+  what: string;
+  attempt?: number;
+  attempts?: number;
+  /** retrying: how long until the next attempt. */
+  retryInMs?: number;
+  /** retrying: why the last attempt failed. */
+  error?: unknown;
+}
+
+export type ActivityReporter = (activity: ActivityReport | undefined) => void;
+
 export interface SourceTaskContext {
   readonly connector: string;
   readonly taskId: number;
@@ -39,6 +58,8 @@ export interface SourceTaskContext {
   readonly signal: AbortSignal;
   /** The process's standard input, when nothing else (such as the shell) reads it. */
   readonly stdin?: NodeJS.ReadableStream | undefined;
+  /** Tells the runtime what the task is busy with (see ActivityReport); absent where nobody shows it. */
+  readonly activity?: ActivityReporter | undefined;
 }
 
 export interface SourceTask {
@@ -94,7 +115,7 @@ export interface ConnectorRuntime {
    * Split the connector's work into at most maxTasks task configs (Kafka Connect's taskConfigs). May reach the
    * source system (to list tables); must give up promptly when the signal aborts (the connector is stopping).
    */
-  taskConfigs?(config: ConfigMap, maxTasks: number, signal?: AbortSignal): Promise<ConfigMap[]> | ConfigMap[];
+  taskConfigs?(config: ConfigMap, maxTasks: number, signal?: AbortSignal, activity?: ActivityReporter): Promise<ConfigMap[]> | ConfigMap[];
   /**
    * How often taskConfigs may answer differently (Kafka Connect's requestTaskReconfiguration: the JDBC source's
    * table monitor, every table.poll.interval.ms): it is asked again this often, and the tasks restart on a new

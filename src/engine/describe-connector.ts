@@ -5,6 +5,7 @@ import type { ExecContext } from './context.js';
 import { committedOffsets, connectorTopics, sinkLag } from './connector-offsets.js';
 import { connectorStatus, displayedState, requireConnector, typeName } from './connector-lookup.js';
 import type { ConnectorDescriptionEntity } from './results.js';
+import { activityInfo } from './activity.js';
 
 /** Shown where Kafka Connect shows host:port before any runtime has reported. */
 export const NO_WORKER = 'embedded';
@@ -20,6 +21,10 @@ export function describeConnector(s: DescribeConnector, ctx: ExecContext): Conne
     worker_id: workerId,
   };
   if (status?.trace) connector.trace = status.trace;
+  const now = Date.now();
+  // A paused connector does nothing, whatever it was busy with when last seen.
+  const live = record.desiredState !== 'PAUSED' && ctx.runtime !== undefined;
+  if (live && status?.activity) connector.activity = activityInfo(status.activity, now);
   const tasks = status?.tasks ?? [];
   const entity: ConnectorDescriptionEntity = {
     '@type': 'connector_description',
@@ -29,7 +34,13 @@ export function describeConnector(s: DescribeConnector, ctx: ExecContext): Conne
     status: {
       name: record.name,
       connector,
-      tasks: tasks.map((t) => ({ id: t.id, state: t.state, worker_id: workerId, ...(t.trace ? { trace: t.trace } : {}) })),
+      tasks: tasks.map((t) => ({
+        id: t.id,
+        state: t.state,
+        worker_id: workerId,
+        ...(t.trace ? { trace: t.trace } : {}),
+        ...(live && t.activity ? { activity: activityInfo(t.activity, now) } : {}),
+      })),
       type: typeName(record.type),
     },
     sources: [],
@@ -38,7 +49,8 @@ export function describeConnector(s: DescribeConnector, ctx: ExecContext): Conne
     processingGuarantee: record.config[guaranteeField.key] ?? guaranteeField.default ?? 'ATLEAST_ONCE',
     recordsIn: tasks.reduce((n, t) => n + t.recordsIn, 0),
     recordsOut: tasks.reduce((n, t) => n + t.recordsOut, 0),
-    errors: tasks.reduce((n, t) => n + t.errors, 0),
+    // The connector's own failures (to split its work) count too: the same total as sluice_connector_errors_total.
+    errors: tasks.reduce((n, t) => n + t.errors, 0) + (status?.errors ?? 0),
     offsets: committedOffsets(ctx, record),
     version: record.version,
     createdAt: record.createdAt,

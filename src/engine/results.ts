@@ -23,6 +23,8 @@ export interface ConnectorSummary {
   type: ConnectorTypeName;
   className: string;
   state: string;
+  /** Sluice addition: what the connector or a task is busy with, in a few words ("connecting (attempt 2/3)"). */
+  activity?: string;
 }
 
 export interface ConnectorListEntity extends EntityBase {
@@ -30,11 +32,30 @@ export interface ConnectorListEntity extends EntityBase {
   connectors: ConnectorSummary[];
 }
 
+/**
+ * Sluice addition: what a connector or task is busy with beside its Kafka Connect state — connecting (attempt n of
+ * m), retrying after a failure (when next, the last error), waiting for its input (a file not there yet).
+ */
+export interface ActivityInfo {
+  phase: 'connecting' | 'retrying' | 'waiting';
+  what: string;
+  since: string;
+  attempt?: number;
+  attempts?: number;
+  nextAttemptAt?: string;
+  /** From when the statement ran. */
+  nextAttemptInMs?: number;
+  lastError?: string;
+  /** All of it in one line, as the shell shows it. */
+  description: string;
+}
+
 export interface TaskStatus {
   id: number;
   state: string;
   worker_id: string;
   trace?: string;
+  activity?: ActivityInfo;
 }
 
 export interface ConfigVersionSummary {
@@ -49,7 +70,7 @@ export interface ConnectorDescriptionEntity extends EntityBase {
   connectorClass: string;
   status: {
     name: string;
-    connector: { state: string; worker_id: string; trace?: string };
+    connector: { state: string; worker_id: string; trace?: string; activity?: ActivityInfo };
     tasks: TaskStatus[];
     type: ConnectorTypeName;
   };

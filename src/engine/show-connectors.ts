@@ -1,6 +1,7 @@
 import type { ListConnectorPlugins, ListConnectors } from '../sql/ast.js';
 import type { ExecContext } from './context.js';
-import { displayedState, typeName } from './connector-lookup.js';
+import { connectorStatus, displayedState, typeName } from './connector-lookup.js';
+import { activitySummary } from './activity.js';
 import type { ConnectorListEntity, ConnectorPluginsEntity } from './results.js';
 
 export function listConnectors(s: ListConnectors, ctx: ExecContext): ConnectorListEntity {
@@ -8,12 +9,13 @@ export function listConnectors(s: ListConnectors, ctx: ExecContext): ConnectorLi
     '@type': 'connector_list',
     statementText: s.text,
     warnings: [],
-    connectors: ctx.catalog.listConnectors(s.scope).map((c) => ({
-      name: c.name,
-      type: typeName(c.type),
-      className: c.className,
-      state: displayedState(ctx, c),
-    })),
+    connectors: ctx.catalog.listConnectors(s.scope).map((c) => {
+      const summary: ConnectorListEntity['connectors'][number] = { name: c.name, type: typeName(c.type), className: c.className, state: displayedState(ctx, c) };
+      const status = c.desiredState === 'PAUSED' || !ctx.runtime ? undefined : connectorStatus(ctx, c);
+      const activity = status ? activitySummary(status) : undefined;
+      if (activity !== undefined) summary.activity = activity;
+      return summary;
+    }),
   };
 }
 

@@ -29,7 +29,7 @@ function renderBody(e: Entity, opts: { file?: string }): string {
     case 'connector_list':
       return renderTable(
         ['Connector Name', 'Type', 'Class', 'Status'],
-        e.connectors.map((c) => [c.name, upper(c.type), c.className, c.state]),
+        e.connectors.map((c) => [c.name, upper(c.type), c.className, c.activity ? `${c.state} — ${c.activity}` : c.state]),
       );
     case 'connector_description': {
       const parts = [
@@ -40,6 +40,8 @@ function renderBody(e: Entity, opts: { file?: string }): string {
           ['State', e.status.connector.state],
           ['WorkerId', e.status.connector.worker_id],
           ...(e.status.connector.trace ? ([['Trace', e.status.connector.trace]] as const) : []),
+          ...(e.status.connector.activity ? ([['Activity', e.status.connector.activity.description]] as const) : []),
+          ...e.status.tasks.flatMap((t) => (t.activity ? ([['Activity', `task ${t.id}: ${t.activity.description}`]] as const) : [])),
           ['Desired State', e.desiredState],
           ['Guarantee', e.processingGuarantee],
           ['Records In', String(e.recordsIn)],

@@ -1,5 +1,6 @@
-import type { ConnectorRecord, ConnectorStatusRecord, RuntimeState, TaskStatusRecord } from '../catalog/types.js';
-import type { ConfigMap } from '../connectors/api.js';
+import type { ActivityRecord, ConnectorRecord, ConnectorStatusRecord, RuntimeState, TaskStatusRecord } from '../catalog/types.js';
+import type { ActivityReport, ConfigMap } from '../connectors/api.js';
+import { nextActivity, sameActivity } from './activity.js';
 import { frameworkField, MAX_POLL_RECORDS } from '../connectors/framework.js';
 import { valueOf, type ConnectorDefinition, type Guarantee } from '../connectors/schema.js';
 import type { Log, SinkPosition } from '../platform/log.js';
@@ -75,8 +76,11 @@ export class ConnectorWorker {
   private launched = false;
   /** Why the connector itself (not a task) failed to start, kept as lastError across restarts. */
   private connectorError: { message: string; at: string } | undefined;
-  /** How many times this run failed to start (counted with the task errors in metrics). */
+  /** Failures of the connector itself in this run (each failed attempt to split its work), added to its tasks' errors. */
   private startErrors = 0;
+  private counted: object | undefined;
+  /** What the connector itself is busy with while it splits its work (connecting to list the tables). */
+  private activity: ActivityRecord | undefined;
   private readonly logger: Logger;
   /** Topics this connector has written to (sources), kept across restarts. */
   private readonly topics: Set<string>;
@@ -131,8 +135,7 @@ export class ConnectorWorker {
     } catch (err) {
       if (signal.aborted) return;
       this.logger.error(`cannot start: ${describeError(err)}`);
-      this.connectorError = { message: describeError(err), at: new Date().toISOString() };
-      this.startErrors += 1;
+      this.countError(err);
       this.setState('FAILED', describeError(err));
     } finally {
       this.launched = true;
@@ -141,7 +144,31 @@ export class ConnectorWorker {
 
   private async taskConfigs(runtime: Runtime, signal: AbortSignal): Promise<ConfigMap[]> {
     const maxTasks = Number(valueOf(this.config, frameworkField.tasksMax) ?? 1);
-    return runtime.taskConfigs ? await runtime.taskConfigs(this.config, maxTasks, signal) : [this.config];
+    if (!runtime.taskConfigs) return [this.config];
+    try {
+      return await runtime.taskConfigs(this.config, maxTasks, signal, (a) => this.report(a));
+    } finally {
+      // The trace of a failure, or the tasks, say the rest.
+      this.report(undefined);
+    }
+  }
+
+  private report(a: ActivityReport | undefined): void {
+    if (a?.phase === 'retrying' && a.error !== undefined) this.countError(a.error);
+    const next = nextActivity(this.activity, a, Date.now());
+    if (sameActivity(next, this.activity)) return;
+    this.activity = next;
+    this.deps.onStatusChange();
+  }
+
+  /** One failure of the connector itself, counted once however many times it is seen (reported, then thrown). */
+  private countError(err: unknown): void {
+    if (typeof err === 'object' && err !== null) {
+      if (this.counted === err) return;
+      this.counted = err;
+    }
+    this.connectorError = { message: describeError(err), at: new Date().toISOString() };
+    this.startErrors += 1;
   }
 
   /** A set of tasks, one per config, resuming from the committed source offsets. */
@@ -168,7 +195,10 @@ export class ConnectorWorker {
       try {
         configs = await this.taskConfigs(runtime, signal);
       } catch (err) {
-        if (!signal.aborted) this.logger.warn(`cannot check for a new task split, the tasks go on as they are: ${describeError(err)}`);
+        if (!signal.aborted) {
+          this.logger.warn(`cannot check for a new task split, the tasks go on as they are: ${describeError(err)}`);
+          this.countError(err);
+        }
         continue;
       }
       const text = JSON.stringify(configs);
@@ -190,8 +220,7 @@ export class ConnectorWorker {
       } catch (err) {
         if (signal.aborted) return;
         this.logger.error(`cannot start the new tasks: ${describeError(err)}`);
-        this.connectorError = { message: describeError(err), at: new Date().toISOString() };
-        this.startErrors += 1;
+        this.countError(err);
         this.setState('FAILED', describeError(err));
         return;
       }
@@ -275,6 +304,7 @@ export class ConnectorWorker {
       this.previous?.lastError;
     const record: ConnectorStatusRecord = { state: this.summaryState(), workerId: this.deps.workerId, tasks, updatedAt: new Date().toISOString() };
     if (this.trace !== undefined) record.trace = this.trace;
+    if (this.activity !== undefined) record.activity = this.activity;
     if (lastError) record.lastError = lastError;
     if (this.topics.size > 0) record.topics = [...this.topics].sort();
     const errors = (this.previous?.errors ?? 0) + this.startErrors;

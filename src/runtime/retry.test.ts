@@ -41,6 +41,31 @@ describe('retries', () => {
     expect(r.task.stopped).toBe(1);
   });
 
+  it('while it retries, the task says so (attempt, next attempt, last error, since the first failure); done, it says nothing', async () => {
+    const seen: ReturnType<TaskStatus['record']>['activity'][] = [];
+    const status = new TaskStatus(0, () => seen.push(status.activity));
+    const { logger } = captureLogger();
+    let calls = 0;
+    const result = await withRetries(
+      'poll',
+      async () => {
+        calls += 1;
+        if (calls <= 2) throw new RetriableTaskError(`database busy (poll ${calls})`);
+        return 'rows';
+      },
+      { policy: { timeoutMs: 10_000, maxDelayMs: 20 }, signal: new AbortController().signal, status, logger },
+    );
+    expect(result).toBe('rows');
+    const [first, second, last] = seen;
+    expect(first).toMatchObject({ phase: 'retrying', what: 'poll', attempt: 1, lastError: 'RetriableTaskError: database busy (poll 1)' });
+    expect(second).toMatchObject({ phase: 'retrying', what: 'poll', attempt: 2, since: first!.since, lastError: 'RetriableTaskError: database busy (poll 2)' });
+    expect(Date.parse(first!.nextAt!)).toBeGreaterThanOrEqual(Date.parse(first!.since));
+    expect(last).toBeUndefined();
+    expect(seen).toHaveLength(3);
+    expect(status.errors).toBe(2);
+    expect(status.record().activity).toBeUndefined();
+  });
+
   it('with errors.retry.timeout=0 the first retriable failure fails the task, with the error as its trace', async () => {
     const r = start(twiceThenFine, { timeoutMs: 0, maxDelayMs: 10 });
     await r.done;

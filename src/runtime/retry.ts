@@ -9,7 +9,8 @@ export interface RetryPolicy {
 
 /**
  * Run `fn`; on a retriable error wait with jittered backoff and try again until the policy's budget is spent.
- * Non-retriable errors, and retriable ones past the budget, are thrown. Returns undefined if stopped.
+ * Non-retriable errors, and retriable ones past the budget, are thrown. Returns undefined if stopped. While it
+ * waits to try again the task's activity says so (attempt, next attempt, last error); each failure is counted.
  */
 export async function withRetries<T>(
   what: string,
@@ -19,18 +20,24 @@ export async function withRetries<T>(
 ): Promise<T | undefined> {
   const backoff = new Backoff({ timeoutMs: ctx.policy.timeoutMs, maxDelayMs: ctx.policy.maxDelayMs });
   // evenIfStopped: the first attempt happens even after a stop (work already taken on must be finished); retries do not.
-  for (let first = true; ; first = false) {
-    if (ctx.signal.aborted && !(first && opts.evenIfStopped)) return undefined;
-    try {
-      const result = await fn();
-      if (backoff.attempts > 0) ctx.logger.info(`${what} succeeded after ${backoff.attempts} retr${backoff.attempts === 1 ? 'y' : 'ies'}`);
-      return result;
-    } catch (err) {
-      ctx.status.error(err);
-      const delay = isRetriable(err) ? backoff.next() : undefined;
-      if (delay === undefined) throw err;
-      ctx.logger.warn(`${what} failed (retrying in ${delay} ms): ${describeError(err)}`);
-      await sleep(delay, ctx.signal);
+  try {
+    for (let first = true; ; first = false) {
+      if (ctx.signal.aborted && !(first && opts.evenIfStopped)) return undefined;
+      try {
+        const result = await fn();
+        if (backoff.attempts > 0) ctx.logger.info(`${what} succeeded after ${backoff.attempts} retr${backoff.attempts === 1 ? 'y' : 'ies'}`);
+        return result;
+      } catch (err) {
+        ctx.status.error(err);
+        const delay = isRetriable(err) ? backoff.next() : undefined;
+        if (delay === undefined) throw err;
+        ctx.logger.warn(`${what} failed (retrying in ${delay} ms): ${describeError(err)}`);
+        ctx.status.report({ phase: 'retrying', what, attempt: backoff.attempts, retryInMs: delay, error: err });
+        await sleep(delay, ctx.signal);
+      }
     }
+  } finally {
+    // Done retrying, however it ended: a FAILED task's trace says the rest.
+    if (backoff.attempts > 0) ctx.status.report(undefined);
   }
 }

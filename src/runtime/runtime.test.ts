@@ -5,7 +5,7 @@ import { Catalog } from '../catalog/catalog.js';
 import type { ConnectorStatusRecord } from '../catalog/types.js';
 import { defaultRegistry } from '../connectors/registry.js';
 import { Engine } from '../engine/engine.js';
-import { isError, type Entity } from '../engine/results.js';
+import { isError, type ConnectorDescriptionEntity, type ConnectorListEntity, type Entity } from '../engine/results.js';
 import { Session } from '../engine/session.js';
 import { EmbeddedLog } from '../platform/embedded/index.js';
 import { Runtime } from './runtime.js';
@@ -149,14 +149,15 @@ describe('runtime: connectors driven by statements', () => {
     expect(r.status('snk')).toMatchObject({ state: 'RUNNING', tasks: [{ state: 'RUNNING' }] });
   });
 
-  it('a connector that fails (missing file, no retries) is FAILED with its trace, persisted, and does not disturb the others', async () => {
+  it('a connector that fails (its file is a directory) is FAILED with its trace, persisted, and does not disturb the others', async () => {
     const r = await rig();
-    const [missing, input, output] = [tmp.file('missing.txt'), tmp.file('in.txt'), tmp.file('out.txt')];
+    const [missing, input, output] = [tmp.file('a-directory'), tmp.file('in.txt'), tmp.file('out.txt')];
+    fs.mkdirSync(missing);
     fs.writeFileSync(input, numbered(0, 3));
     r.exec(source('good', input, 'lines') + sink('snk', output, 'lines') + source('bad', missing, 'other', ", 'errors.retry.timeout' = '0'"));
     await eventually(() => r.status('bad')?.state === 'FAILED', 5_000, 'the bad source to fail');
     expect(await r.runtime.untilIdle()).toBe('failed');
-    const trace = `RetriableTaskError: file ${missing} does not exist (yet) — caused by Error ENOENT: ENOENT: no such file or directory, open '${missing}'`;
+    const trace = `Error: ${missing} is a directory, not a file — caused by Error EISDIR: EISDIR: ${missing}`;
     expect(r.status('bad')?.tasks).toEqual([{ id: 0, state: 'FAILED', trace, recordsIn: 0, recordsOut: 0, errors: 1 }]);
     await eventually(() => r.persisted('bad')?.state === 'FAILED', 5_000, 'FAILED persisted');
     expect(r.persisted('bad')?.tasks[0]).toMatchObject({ state: 'FAILED', trace });
@@ -172,8 +173,10 @@ describe('runtime: connectors driven by statements', () => {
   it('RESTART restarts a FAILED task', async () => {
     const r = await rig();
     const input = tmp.file('late.txt');
+    fs.mkdirSync(input);
     r.exec(source('src', input, 'lines'));
     await eventually(() => r.status('src')?.state === 'FAILED', 5_000, 'FAILED');
+    fs.rmdirSync(input);
     fs.writeFileSync(input, numbered(0, 2));
     await new Promise((res) => setTimeout(res, 100));
     expect(r.status('src')?.state).toBe('FAILED'); // nothing restarts it on its own
@@ -185,14 +188,25 @@ describe('runtime: connectors driven by statements', () => {
     expect(await r.runtime.untilIdle()).toBe('idle');
   });
 
-  it('retries a missing file within errors.retry.timeout and starts once it appears', async () => {
+  it('a file source waits for its file (RUNNING, the wait shown by DESCRIBE and SHOW) and reads it from the start once it appears', async () => {
     const r = await rig();
     const input = tmp.file('soon.txt');
-    r.exec(source('src', input, 'lines', ", 'errors.retry.timeout' = '10000', 'errors.retry.delay.max.ms' = '20'"));
-    await eventually(() => (r.status('src')?.tasks[0]?.errors ?? 0) >= 2, 5_000, 'a few failed attempts');
-    expect(r.status('src')?.state).toBe('RUNNING');
-    fs.writeFileSync(input, 'finally\n');
-    await eventually(async () => (await topicValues(r, 'lines')).length === 1, 5_000, 'the line');
+    r.exec(source('src', input, 'lines'));
+    await eventually(() => r.status('src')?.tasks[0]?.activity !== undefined, 5_000, 'the wait to show');
+    expect(r.status('src')).toMatchObject({ state: 'RUNNING', tasks: [{ state: 'RUNNING', errors: 0, activity: { phase: 'waiting', what: `file '${input}'` } }] });
+    const [described] = r.exec('DESCRIBE CONNECTOR src;') as ConnectorDescriptionEntity[];
+    expect(described!.status.tasks[0]!.activity).toMatchObject({ phase: 'waiting', description: expect.stringMatching(new RegExp(`^waiting for file '${input}' since \\d{4}-`)) });
+    expect(described!.errors).toBe(0);
+    const [list] = r.exec('SHOW CONNECTORS;') as ConnectorListEntity[];
+    expect(list!.connectors[0]).toMatchObject({ state: 'RUNNING (1/1 tasks RUNNING)', activity: `waiting for file '${input}'` });
+    // Still waiting a few polls later (nothing fails, nothing is counted).
+    await new Promise((res) => setTimeout(res, 600));
+    expect(r.status('src')?.tasks[0]).toMatchObject({ state: 'RUNNING', errors: 0, activity: { phase: 'waiting' } });
+
+    fs.writeFileSync(input, 'first\nsecond\n');
+    await eventually(async () => (await topicValues(r, 'lines')).length === 2, 5_000, 'the lines');
+    expect(await topicValues(r, 'lines')).toEqual(['first', 'second']);
+    expect(r.status('src')?.tasks[0]?.activity).toBeUndefined();
     expect(taskState(r.status('src'))).toEqual(['RUNNING']);
   });
 

@@ -99,9 +99,11 @@ export class SinkRunner {
       }
     } catch (err) {
       status.error(err);
+      status.setActivity(undefined);
       status.set('FAILED', describeError(err));
       logger.error(`task failed: ${describeError(err)}`);
     } finally {
+      status.setActivity(undefined);
       try {
         await task.stop();
       } catch (err) {

@@ -117,6 +117,7 @@ export class SourceRunner {
             logger,
             signal,
             stdin: this.o.stdin,
+            activity: (a) => status.report(a),
           });
           return true;
         },
@@ -151,9 +152,13 @@ export class SourceRunner {
       await deliveries.waitForRoom(1);
     } catch (err) {
       status.error(err);
+      // The trace says why it failed; what it was busy with is over.
+      status.setActivity(undefined);
       status.set('FAILED', describeError(err));
       logger.error(`task failed: ${describeError(err)}`);
     } finally {
+      // Stopped or failed, it is busy with nothing any more (a stop can come in the middle of connecting).
+      status.setActivity(undefined);
       await this.stopTask();
     }
   }

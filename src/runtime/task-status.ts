@@ -1,4 +1,6 @@
-import type { RuntimeState, TaskStatusRecord } from '../catalog/types.js';
+import type { ActivityRecord, RuntimeState, TaskStatusRecord } from '../catalog/types.js';
+import type { ActivityReport } from '../connectors/api.js';
+import { nextActivity, sameActivity } from './activity.js';
 
 /** Live counters and state of one task; the connector worker persists them. */
 export class TaskStatus {
@@ -8,6 +10,8 @@ export class TaskStatus {
   recordsOut = 0;
   errors = 0;
   lastError: { message: string; at: string } | undefined;
+  /** What the task is busy with beside its state (connecting, retrying, waiting for its input). */
+  activity: ActivityRecord | undefined;
   private counted: object | undefined;
 
   constructor(
@@ -19,6 +23,18 @@ export class TaskStatus {
     if (this.state === state && this.trace === trace) return;
     this.state = state;
     this.trace = trace;
+    this.onChange();
+  }
+
+  /** A report of the task (or of the runtime retrying for it); a retry's error counts as an error. */
+  report(a: ActivityReport | undefined): void {
+    if (a?.phase === 'retrying' && a.error !== undefined) this.error(a.error);
+    this.setActivity(nextActivity(this.activity, a, Date.now()));
+  }
+
+  setActivity(activity: ActivityRecord | undefined): void {
+    if (sameActivity(this.activity, activity)) return;
+    this.activity = activity;
     this.onChange();
   }
 
@@ -36,6 +52,7 @@ export class TaskStatus {
   record(): TaskStatusRecord {
     const r: TaskStatusRecord = { id: this.id, state: this.state, recordsIn: this.recordsIn, recordsOut: this.recordsOut, errors: this.errors };
     if (this.trace !== undefined) r.trace = this.trace;
+    if (this.activity !== undefined) r.activity = this.activity;
     return r;
   }
 }

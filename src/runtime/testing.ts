@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { SinkTaskContext, SourceRecord, SourceTask, SourceTaskContext } from '../connectors/api.js';
+import type { ActivityReporter, SinkTaskContext, SourceRecord, SourceTask, SourceTaskContext } from '../connectors/api.js';
 import type { Log, LogRecord, ProducerRecord, SinkCommit, SinkPosition, SourceOffset, TopicConfig, TopicPartition } from '../platform/log.js';
 import type { EncodedBatch } from '../platform/encoded-batch.js';
 import { createLogger, type Logger } from './logger.js';
@@ -218,7 +218,7 @@ export function sinkContext(config: Record<string, string>, opts: { committedSta
 /** A source task context for driving a source task by hand, with committed offsets keyed by canonical partition JSON. */
 export function sourceContext(
   config: Record<string, string>,
-  opts: { offset?: Record<string, unknown> | null; logger?: Logger; signal?: AbortSignal } = {},
+  opts: { offset?: Record<string, unknown> | null; logger?: Logger; signal?: AbortSignal; activity?: ActivityReporter } = {},
 ): SourceTaskContext {
   return {
     connector: 'test-source',
@@ -227,5 +227,6 @@ export function sourceContext(
     offset: () => opts.offset,
     logger: opts.logger ?? captureLogger().logger,
     signal: opts.signal ?? new AbortController().signal,
+    activity: opts.activity,
   };
 }

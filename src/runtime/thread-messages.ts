@@ -12,6 +12,7 @@ export interface StatusMessage {
   recordsOut: number;
   errors: number;
   lastError: TaskStatus['lastError'];
+  activity: TaskStatus['activity'];
 }
 
 export interface LogLineMessage {
@@ -20,7 +21,7 @@ export interface LogLineMessage {
 }
 
 export function statusMessage(s: TaskStatus): StatusMessage {
-  return { type: 'status', state: s.state, trace: s.trace, recordsIn: s.recordsIn, recordsOut: s.recordsOut, errors: s.errors, lastError: s.lastError };
+  return { type: 'status', state: s.state, trace: s.trace, recordsIn: s.recordsIn, recordsOut: s.recordsOut, errors: s.errors, lastError: s.lastError, activity: s.activity };
 }
 
 export function applyStatus(s: TaskStatus, m: StatusMessage): void {
@@ -29,6 +30,7 @@ export function applyStatus(s: TaskStatus, m: StatusMessage): void {
   s.errors = m.errors;
   s.lastError = m.lastError;
   s.set(m.state, m.trace);
+  s.setActivity(m.activity);
 }
 
 /** An error as it crosses a thread boundary: what describeError and the retry policy need. */

@@ -54,7 +54,7 @@ export class ServerMetrics {
     });
     const recordsIn = new Counter({ name: 'sluice_connector_records_in_total', help: 'Records a connector read: polled by a source, read from the log by a sink.', labelNames, registers: [this.registry] });
     const recordsOut = new Counter({ name: 'sluice_connector_records_out_total', help: 'Records a connector delivered: written to the log by a source, written out by a sink.', labelNames, registers: [this.registry] });
-    const errors = new Counter({ name: 'sluice_connector_errors_total', help: 'Errors a connector met, retried ones included.', labelNames, registers: [this.registry] });
+    const errors = new Counter({ name: 'sluice_connector_errors_total', help: 'Failed attempts of a connector and its tasks (retried ones included) and records skipped by errors.tolerance=all.', labelNames, registers: [this.registry] });
     const lag = new Gauge({ name: 'sluice_connector_lag_records', help: "Records in a sink's topics it has not committed yet.", labelNames, registers: [this.registry] });
     const state = new Gauge({ name: 'sluice_connector_state', help: 'Connector state: 1 for the current one.', labelNames: ['connector', 'type', 'state'], registers: [this.registry] });
 

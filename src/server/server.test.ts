@@ -402,9 +402,10 @@ describe('WebSocket /ws', () => {
     expect(watcher.frames.find((f) => f['connector'] === 'WATCHED')).toMatchObject({ change: 'created' });
     await c.request(2, 'PAUSE CONNECTOR watched;');
     await watcher.next((f) => f['connector'] === 'WATCHED' && f['state'] === 'PAUSED');
-    await c.request(3, `${source('broken', path.join(r.dir, 'missing.txt'))}`);
+    fs.mkdirSync(path.join(r.dir, 'a-dir.txt'));
+    await c.request(3, `${source('broken', path.join(r.dir, 'a-dir.txt'))}`);
     const failed = await watcher.next((f) => f['connector'] === 'BROKEN' && f['state'] === 'FAILED', 10_000);
-    expect(JSON.stringify(failed)).toContain('missing.txt');
+    expect(JSON.stringify(failed)).toContain('a-dir.txt is a directory');
     await c.request(4, 'DROP CONNECTOR watched;');
     await watcher.next((f) => f['connector'] === 'WATCHED' && f['change'] === 'dropped');
     const metrics = await watcher.next((f) => f['event'] === 'metrics');

@@ -1,5 +1,5 @@
 import type { Catalog } from '../catalog/catalog.js';
-import type { ConnectorRecord } from '../catalog/types.js';
+import type { ActivityRecord, ConnectorRecord } from '../catalog/types.js';
 import { connectorStatus, typeName } from '../engine/connector-lookup.js';
 import { sinkLag } from '../engine/connector-offsets.js';
 import type { RuntimeView } from '../runtime/runtime.js';
@@ -12,7 +12,9 @@ export interface ConnectorEvent {
   type: 'source' | 'sink';
   state: string;
   trace?: string;
-  tasks: { id: number; state: string; trace?: string }[];
+  /** What the connector itself is busy with (connecting to split its work), as DESCRIBE shows it. */
+  activity?: ActivityRecord;
+  tasks: { id: number; state: string; trace?: string; activity?: ActivityRecord }[];
   lastError?: { message: string; at: string };
 }
 
@@ -145,16 +147,22 @@ export class StatusFeed {
       connector: r.name,
       type: typeName(r.type),
       state: status?.state ?? (r.desiredState === 'PAUSED' ? 'PAUSED' : 'UNASSIGNED'),
-      tasks: (status?.tasks ?? []).map((t) => (t.trace === undefined ? { id: t.id, state: t.state } : { id: t.id, state: t.state, trace: t.trace })),
+      tasks: (status?.tasks ?? []).map((t) => ({
+        id: t.id,
+        state: t.state,
+        ...(t.trace !== undefined ? { trace: t.trace } : {}),
+        ...(t.activity !== undefined && r.desiredState !== 'PAUSED' ? { activity: t.activity } : {}),
+      })),
     };
     if (status?.trace !== undefined) e.trace = status.trace;
+    if (status?.activity !== undefined && r.desiredState !== 'PAUSED') e.activity = status.activity;
     if (status?.lastError) e.lastError = status.lastError;
     return e;
   }
 
-  /** What makes two events the same change: states and traces, not counters or timestamps. */
+  /** What makes two events the same change: states, traces and activities (each attempt), not counters. */
   private key(e: ConnectorEvent): string {
-    return JSON.stringify([e.state, e.trace ?? null, e.tasks, e.lastError?.message ?? null]);
+    return JSON.stringify([e.state, e.trace ?? null, e.activity ?? null, e.tasks, e.lastError?.message ?? null]);
   }
 
   private emit(e: FeedEvent): void {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureLogger, eventually, sourceContext, tempDir } from '../../runtime/testing.js';
-import { RetriableTaskError, type SourceRecord } from '../api.js';
+import { RetriableTaskError, type ActivityReport, type SourceRecord } from '../api.js';
 import { StdinSourceTask } from './stdin-task.js';
 import { FileSourceTask } from './task.js';
 
@@ -152,19 +152,18 @@ describe('file source task', () => {
     expect(values(await task.poll())).toEqual(['b']);
   });
 
-  it('reports a missing file as retriable, and reads it once it appears', async () => {
+  it('waits for a missing file (saying so), and reads it from its start once it appears', async () => {
     const task = new FileSourceTask();
     tasks.push(task);
-    const ctx = sourceContext({ file, topic: 'lines' });
-    const err = await task.start(ctx).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(RetriableTaskError);
-    expect((err as Error).message).toMatch(/does not exist/);
-    fs.writeFileSync(file, 'here\n');
-    await task.start(ctx);
-    expect(values(await task.poll())).toEqual(['here']);
+    const reports: (ActivityReport | undefined)[] = [];
+    // A committed position of a file that is gone: the new file is another one, read from its start.
+    await task.start(sourceContext({ file, topic: 'lines' }, { offset: { position: 3, file_id: '1:1' }, activity: (a) => reports.push(a) }));
+    expect(reports).toEqual([{ phase: 'waiting', what: `file '${file}'` }]);
+    expect(await task.poll()).toEqual([]);
+    expect(task.idle()).toBe(true);
+    fs.writeFileSync(file, 'here\nthere\n');
+    expect(values(await task.poll())).toEqual(['here', 'there']);
+    expect(reports.at(-1)).toBeUndefined();
   });
 
   it('fails for good (not retriable) on a directory', async () => {

@@ -20,6 +20,9 @@ const MAX_BATCH_BYTES = 8 * 1024 * 1024;
  * instead of from the old file's position.
  * Rotation: if the path now names a different file (new inode), the old file is read to its end and then the
  * new one from its start. Both are logged as warnings.
+ *
+ * A file that does not exist yet is waited for, as Kafka Connect's FileStreamSource does: the task runs, says it
+ * is waiting (its activity), looks again at every poll and reads the file from its start once it appears.
  */
 export class FileSourceTask implements SourceTask {
   private ctx!: SourceTaskContext;
@@ -32,6 +35,8 @@ export class FileSourceTask implements SourceTask {
   /** Inode plus birth time: inode numbers alone are reused at once when a file is deleted and another created. */
   private fileId: string | undefined;
   private emptyLastPoll = false;
+  /** The committed file identity, checked against the file once it is open. */
+  private committedFileId: unknown;
 
   async start(ctx: SourceTaskContext): Promise<void> {
     this.ctx = ctx;
@@ -41,12 +46,26 @@ export class FileSourceTask implements SourceTask {
     const committed = ctx.offset(this.partition());
     const pos = committed?.['position'];
     this.position = typeof pos === 'number' && pos >= 0 ? pos : 0;
-    await this.open();
-    const fileId = committed?.['file_id'];
+    this.committedFileId = committed?.['file_id'];
+    await this.openOrWait();
+  }
+
+  /** Opens the file, or says the task waits for it when it does not exist (yet): false then. */
+  private async openOrWait(): Promise<boolean> {
+    try {
+      await this.open();
+    } catch (err) {
+      if (!(err instanceof RetriableTaskError && (err.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT')) throw err;
+      this.ctx.activity?.({ phase: 'waiting', what: `file '${this.path}'` });
+      return false;
+    }
+    this.ctx.activity?.(undefined);
+    const fileId = this.committedFileId;
     if (typeof fileId === 'string' && fileId !== this.fileId && this.position > 0) {
-      ctx.logger.warn(`${this.path} is not the file read before the restart (it was replaced); reading it from the start`);
+      this.ctx.logger.warn(`${this.path} is not the file read before the restart (it was replaced); reading it from the start`);
       this.position = 0;
     }
+    return true;
   }
 
   private offsetAt(position: number): Record<string, unknown> {
@@ -54,7 +73,10 @@ export class FileSourceTask implements SourceTask {
   }
 
   async poll(): Promise<SourceRecord[]> {
-    if (!this.handle) await this.open();
+    if (!this.handle && !(await this.openOrWait())) {
+      this.emptyLastPoll = true;
+      return [];
+    }
     await this.detectTruncation(this.ctx.logger);
     let records = await this.readLines();
     // No complete line left in the open file: has the path been rotated to a new file? (Checked whenever no line

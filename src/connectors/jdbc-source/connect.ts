@@ -1,9 +1,11 @@
 /** Opening a dialect (with connection.attempts / connection.backoff.ms) and discovering the tables to copy. */
 
+import type { ActivityReporter } from '../api.js';
 import type { Dialect, DialectOptions, TableRef } from './dialect.js';
 import { jdbcField as F } from './index.js';
 import { fatal, isRetriable, retriable } from './errors.js';
 import type { Settings } from './settings.js';
+import { describeTarget } from './url.js';
 
 async function openOnce(s: Settings): Promise<Dialect> {
   const base: Omit<DialectOptions, 'target'> = { user: s.user, password: s.password, zone: s.zone };
@@ -27,16 +29,26 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Tries connection.attempts times, connection.backoff.ms apart, while failures are retriable. */
-export async function connectDialect(s: Settings, signal?: AbortSignal): Promise<Dialect> {
+/**
+ * Tries connection.attempts times, connection.backoff.ms apart, while failures are retriable, telling `activity`
+ * of each attempt and each wait (with the error) so that the status shows it while it lasts. Connected, the
+ * activity is over; the error of a last attempt is thrown to the caller, whose own retry (or failure) says the rest.
+ */
+export async function connectDialect(s: Settings, signal?: AbortSignal, activity?: ActivityReporter): Promise<Dialect> {
+  const what = describeTarget(s.target);
+  const of = s.attempts > 1 ? { attempts: s.attempts } : {};
   for (let attempt = 1; ; attempt++) {
+    activity?.({ phase: 'connecting', what, attempt, ...of });
     try {
-      return await openOnce(s);
+      const dialect = await openOnce(s);
+      activity?.(undefined);
+      return dialect;
     } catch (err) {
       if (!isRetriable(err) || attempt >= s.attempts || signal?.aborted) {
         if (isRetriable(err) && s.attempts > 1) throw retriable(`${(err as Error).message} (after ${attempt} attempts)`);
         throw err;
       }
+      activity?.({ phase: 'retrying', what: `the connection to ${what}`, attempt, ...of, retryInMs: s.backoffMs, error: err });
       await sleep(s.backoffMs, signal);
     }
   }

@@ -3,7 +3,7 @@
  * JdbcSourceConnector.taskConfigs, and the source task.
  */
 
-import type { ConfigMap, ConnectorRuntime } from '../api.js';
+import type { ActivityReporter, ConfigMap, ConnectorRuntime } from '../api.js';
 import { connectDialect, discoverTables } from './connect.js';
 import { parseSettings } from './settings.js';
 import { JdbcSourceTask, TASK_TABLES } from './task.js';
@@ -29,10 +29,10 @@ export function groupPartitions<T>(elements: readonly T[], numGroups: number): T
  * min(#tables, maxTasks) tasks; with no table at all one task runs and stays idle. Asked again every
  * table.poll.interval.ms, so tables created or dropped later are picked up.
  */
-export async function taskConfigs(config: ConfigMap, maxTasks: number, signal?: AbortSignal): Promise<ConfigMap[]> {
+export async function taskConfigs(config: ConfigMap, maxTasks: number, signal?: AbortSignal, activity?: ActivityReporter): Promise<ConfigMap[]> {
   const s = parseSettings(config);
   if (s.query !== '') return [config];
-  const dialect = await connectDialect(s, signal);
+  const dialect = await connectDialect(s, signal, activity);
   let tables;
   try {
     tables = await discoverTables(dialect, s);

@@ -43,7 +43,7 @@ export class JdbcSourceTask implements SourceTask {
     this.#ctx = ctx;
     const s = parseSettings(ctx.config);
     this.#s = s;
-    const dialect = await connectDialect(s, ctx.signal);
+    const dialect = await connectDialect(s, ctx.signal, ctx.activity);
     try {
       const init = { dialect, settings: s, ctx };
       if (s.query !== '') {
@@ -79,7 +79,7 @@ export class JdbcSourceTask implements SourceTask {
       const q = this.#queriers[at]!;
       let records: SourceRecord[];
       try {
-        this.#dialect ??= await connectDialect(s, ctx.signal);
+        this.#dialect ??= await connectDialect(s, ctx.signal, ctx.activity);
         records = await q.poll(this.#dialect, s.batchMaxRows);
       } catch (err) {
         await this.#recover(err);
