@@ -251,6 +251,66 @@ if (!hasTmux && process.env['CI']) {
     expect(screen).not.toMatch(/SYNTAX_ERROR/);
   });
 
+  it("Tab after a key typed in full inserts ' = ', and the next Tab completes the value", async () => {
+    await freshScreen();
+    await typeAndEcho("CREATE SOURCE CONNECTOR x WITH ('connector.class'");
+    tmux.keys(A, 'Tab');
+    await tmux.waitFor(A, /^sluice> CREATE SOURCE CONNECTOR x WITH \('connector\.class' = $/m, "' = ' after the key");
+    await typeAndEcho("'FileStreamSou");
+    tmux.keys(A, 'Tab');
+    await tmux.waitFor(A, /'connector\.class' = 'FileStreamSource/m, 'the class completed');
+    tmux.keys(A, 'C-c');
+  });
+
+  it('Ctrl-L clears the screen and draws the prompt and the line being typed again, the cursor where it was', async () => {
+    await freshScreen();
+    tmux.type(A, 'SHOW VARIABLES');
+    tmux.keys(A, 'Left', 'Left', 'Left', 'Left');
+    await tmux.waitFor(A, /SHOW VARIABLES/);
+    tmux.keys(A, 'C-l');
+    tmux.type(A, 'X');
+    await tmux.waitFor(A, (s) => s.trim() === 'sluice> SHOW VARIAXBLES', 'only the prompt and the line, X typed where the cursor was');
+    tmux.keys(A, 'C-c');
+    // While a PRINT waits for its topic there is no prompt: the screen is cleared and no stray prompt drawn.
+    await freshScreen();
+    tmux.type(A, 'PRINT not_yet;');
+    tmux.keys(A, 'Enter');
+    await tmux.waitFor(A, /PRINT not_yet;\n/);
+    tmux.keys(A, 'C-l');
+    await tmux.waitFor(A, (s) => s.trim() === '', 'an empty screen');
+    await sleep(300);
+    expect(tmux.screen(A).trim()).toBe('');
+    tmux.keys(A, 'C-c');
+    await tmux.waitFor(A, PROMPT_LINE, 'the prompt back after Ctrl-C');
+  });
+
+  it('prints a log line that comes while the prompt is shown above it, then the prompt and the input again', async () => {
+    await freshScreen();
+    const file = path.join(dir, 'logged.txt');
+    fs.writeFileSync(file, 'one\ntwo\n');
+    tmux.type(A, `CREATE SOURCE CONNECTOR logged WITH ('connector.class' = 'FileStreamSource', 'file' = '${file}', 'topic' = 'logged');`);
+    tmux.keys(A, 'Enter');
+    await tmux.waitFor(A, /Created connector LOGGED/);
+    await freshScreen();
+    // Read the file before it is truncated, so the truncation is noticed (a WARN line).
+    tmux.type(A, 'PRINT logged FROM BEGINNING LIMIT 2;');
+    tmux.keys(A, 'Enter');
+    await tmux.waitFor(A, /value: two/);
+    await tmux.waitFor(A, PROMPT_LINE);
+    await freshScreen();
+    await typeAndEcho('SHOW CONNECTORS');
+    tmux.keys(A, 'Left', 'Left', 'Left');
+    fs.writeFileSync(file, '');
+    const screen = await tmux.waitFor(A, /was truncated/, 'the WARN line');
+    expect(screen).toMatch(/^\S+ WARN \[LOGGED\/0\] .*logged\.txt was truncated[^]*\nsluice> SHOW CONNECTORS\n*$/);
+    tmux.type(A, 'X');
+    await tmux.waitFor(A, /\nsluice> SHOW CONNECTXORS\n*$/, 'the input redrawn, the cursor where it was');
+    tmux.keys(A, 'C-c');
+    tmux.type(A, 'DROP CONNECTOR logged;');
+    tmux.keys(A, 'Enter');
+    await tmux.waitFor(A, /Dropped connector/);
+  });
+
   it('Ctrl-D on an empty line exits with status 0, and the pane process ends', async () => {
     await freshScreen();
     // The last statement before leaving: the next test recalls it from the history file.
