@@ -9,6 +9,7 @@ import { Writable } from 'node:stream';
 import { RemoteSession } from '../src/cli/remote.js';
 import type { PrintEntity } from '../src/engine/results.js';
 import { silentServer, type SilentServer } from './helpers/silent-server.js';
+import { startServer } from '../src/server/testing.js';
 
 let dir: string;
 let server: { child: ReturnType<typeof spawnSluice>; done: Promise<Result>; url: string };
@@ -307,6 +308,26 @@ describe('the remote shell when the connection drops', () => {
     } finally {
       session.close();
       await second?.close();
+    }
+  });
+
+  it('a request over the server\'s size limit fails as too large and is not sent again; the session goes on', async () => {
+    const rig = await startServer({ maxRequestBytes: 4096 });
+    const notices: string[] = [];
+    const session = await RemoteSession.connect(rig.url, undefined, 10_000, { notice: (l) => notices.push(l), maxDelayMs: 200 });
+    try {
+      await session.execute("DEFINE who = 'carol';");
+      const big = await session.execute(`SHOW VARIABLES; -- ${'x'.repeat(10_000)}`).then(
+        () => undefined,
+        (e: unknown) => e as Error & { code?: string },
+      );
+      expect(big?.code).toBe('REQUEST_TOO_LARGE');
+      const { entities } = await session.execute('SHOW VARIABLES;');
+      expect(entities).toMatchObject([{ '@type': 'variables', variables: [{ name: 'who', value: 'carol' }] }]);
+      expect(notices).toEqual([expect.stringContaining('(1009'), expect.stringContaining('reconnected')]);
+    } finally {
+      session.close();
+      await rig.stop();
     }
   });
 });

@@ -159,7 +159,7 @@ export class RemoteSession {
     ws.on('close', (code, reason) => {
       if (ws !== this.ws) return;
       const why = `${code}${reason.length ? ` ${reason.toString()}` : ''}`;
-      if (this.reconnect && !this.closing) return this.lost(why);
+      if (this.reconnect && !this.closing) return this.lost(why, code);
       this.closedWith = `the server closed the connection (${why})`;
       const lost: Frame = { error: { '@type': 'generic_error', error_code: 50000, code: 'SERVER_UNREACHABLE', message: this.closedWith } };
       for (const p of [...this.pending.values()]) p.answer({ ...lost, done: true });
@@ -200,9 +200,15 @@ export class RemoteSession {
    * The connection dropped. What was waiting on it is settled — reads wait to be sent again, other statements
    * fail (they may have run), PRINTs end — and a new connection is sought in the background.
    */
-  private lost(why: string): void {
+  private lost(why: string, code: number): void {
     this.reconnect!.notice(`sluice: the connection to the Sluice server at ${this.url} was lost (${why}); reconnecting…`);
     for (const [id, p] of [...this.pending]) {
+      // The server answers what it took before it closes for a frame over its limit: what is left unanswered is
+      // that frame, which did not run and would only be refused again.
+      if (code === 1009 && p.sent) {
+        p.answer({ id, lost: `the request is over the Sluice server's size limit (${why}); it was not run`, code: 'REQUEST_TOO_LARGE' });
+        continue;
+      }
       if (p.readOnly) {
         p.sent = false;
         continue;
@@ -324,7 +330,10 @@ export class RemoteSession {
       signal?.addEventListener('abort', interrupt, { once: true });
       this.send(pending);
     });
-    if ('lost' in answer) throw new SluiceError('CONNECTION_LOST', String(answer['lost']), { hint: 'SHOW CONNECTORS or DESCRIBE CONNECTOR tells what the server has now' });
+    if ('lost' in answer) {
+      if (answer['code'] === 'REQUEST_TOO_LARGE') throw new SluiceError('REQUEST_TOO_LARGE', String(answer['lost']));
+      throw new SluiceError('CONNECTION_LOST', String(answer['lost']), { hint: 'SHOW CONNECTORS or DESCRIBE CONNECTOR tells what the server has now' });
+    }
     if ('error' in answer) {
       const error = answer['error'] as StatementErrorEntity & { entities?: Entity[] };
       if (typeof error !== 'object' || error === null || error['@type'] !== 'statement_error') {
