@@ -371,6 +371,32 @@ if (!hasTmux && process.env['CI']) {
     tmux.keys(S, 'C-c');
   });
 
+  it('against a server that restarts: the notices print above the prompt, the line being typed is kept, and the session goes on', async () => {
+    const served = path.join(dir, 'restarting');
+    const serve = (port: number) => `'${process.execPath}' '${BIN}' serve --data-dir '${served}' --port ${port}`;
+    tmux.start('srv1', dir, serve(0));
+    const url = /http:\/\/127\.0\.0\.1:\d+/.exec(await tmux.waitFor('srv1', /serving http:\/\/127\.0\.0\.1:\d+/, 'the server to listen'))![0];
+    const R = 'reconnecting';
+    tmux.start(R, dir, `env SLUICE_HISTORY_FILE='${historyFile}' '${process.execPath}' '${BIN}' shell --server ${url}; echo "[exit status $?]"`);
+    await tmux.waitFor(R, PROMPT_LINE);
+    tmux.type(R, "DEFINE who = 'dave';");
+    tmux.keys(R, 'Enter');
+    await tmux.waitFor(R, /'dave';\nsluice>\s*$/, 'the DEFINE to run');
+    await freshScreen(R);
+    await typeAndEcho('SHOW VARIA', R);
+    tmux.keys('srv1', 'C-c');
+    await tmux.waitFor(R, /^sluice: the connection to the Sluice server at ws:.* was lost \(1001 the server is stopping\); reconnecting…\nsluice> SHOW VARIA\n*$/m, 'the notice above the prompt and the input');
+    tmux.start('srv2', dir, serve(Number(new URL(url).port)));
+    await tmux.waitFor(R, /^sluice: reconnected to the Sluice server at ws:.*\nsluice> SHOW VARIA\n*$/m, 'the reconnected notice above the prompt and the input');
+    tmux.type(R, 'BLES;');
+    tmux.keys(R, 'Enter');
+    await tmux.waitFor(R, /who +\| dave/, 'the variable kept across the restart');
+    tmux.type(R, 'exit');
+    tmux.keys(R, 'Enter');
+    await tmux.waitFor(R, /Exiting Sluice\.\n\[exit status 0\]/, 'the goodbye and exit status 0');
+    tmux.keys('srv2', 'C-c');
+  });
+
   it('against a server that does not answer: Ctrl-C stops the wait, --request-timeout ends it, and the session goes on', async () => {
     // Answers SHOW VARIABLES only, to show the session still works after the requests left unanswered.
     const silent = await silentServer((r) =>
