@@ -130,8 +130,8 @@ export class RemoteSession {
   /** Requests answered with PRINTs whose streams have not ended: an error frame for one ends its stream. */
   private readonly streaming = new Set<number>();
   private readonly mirror = new SessionMirror();
-  /** Set while the connection is down: resolves once there is a new one. */
-  private reconnecting: Promise<void> | undefined;
+  /** While the connection is down and a new one is sought: requests wait to be sent. */
+  private reconnecting = false;
   /** The next request sent carries the session's state (a new connection has an empty session). */
   private replay = false;
   private closing = false;
@@ -225,23 +225,18 @@ export class RemoteSession {
     this.early.clear();
     this.abandoned.clear();
     this.replay = true;
-    let done: () => void = () => undefined;
-    this.reconnecting = new Promise<void>((resolve) => (done = resolve));
+    this.reconnecting = true;
     const backoff = reconnectBackoff(this.reconnect!.maxDelayMs ?? 5000);
     const attempt = async () => {
       this.retryTimer = undefined;
-      if (this.closing) return done();
+      if (this.closing) return;
       try {
         const ws = await open(this.url, this.token, this.timeoutMs > 0 ? Math.min(this.timeoutMs, RECONNECT_HANDSHAKE_MS) : RECONNECT_HANDSHAKE_MS);
-        if (this.closing) {
-          ws.terminate();
-          return done();
-        }
+        if (this.closing) return void ws.terminate();
         this.ws = ws;
         this.attach(ws);
-        this.reconnecting = undefined;
+        this.reconnecting = false;
         this.reconnect!.notice(`sluice: reconnected to the Sluice server at ${this.url}`);
-        done();
         // What waited for the connection goes now, in the order it was asked.
         for (const p of [...this.pending.values()].sort((a, b) => (a.frame['id'] as number) - (b.frame['id'] as number))) this.send(p);
       } catch {
