@@ -260,6 +260,13 @@ if (!hasTmux && process.env['CI']) {
     tmux.keys(A, 'Tab');
     await tmux.waitFor(A, /'connector\.class' = 'FileStreamSource/m, 'the class completed');
     tmux.keys(A, 'C-c');
+    // A key prefix is left open, without a space, so the rest of the key follows it.
+    await freshScreen();
+    await typeAndEcho("CREATE SOURCE CONNECTOR x WITH ('connector.class' = 'FileStreamSource', 'producer.ov");
+    tmux.keys(A, 'Tab');
+    tmux.type(A, 'acks');
+    await tmux.waitFor(A, /, 'producer\.override\.acks$/m, 'the prefix completed and the rest typed after it');
+    tmux.keys(A, 'C-c');
   });
 
   it('Ctrl-L clears the screen and draws the prompt and the line being typed again, the cursor where it was', async () => {
