@@ -40,4 +40,23 @@ describe('ksqldb-js against sluice serve', () => {
     const health = (await client.inspectServerHealth()) as { data: Record<string, unknown> };
     expect(health.data).toMatchObject({ isHealthy: true });
   });
+
+  it('streams PRINT from /query-stream to its push and pull calls, which parse what comes as JSON', async () => {
+    rig = await startServer();
+    await rig.runtime.log.append([{ topic: 'clicks', key: 'k1', value: { page: '/a' } }, { topic: 'clicks', key: 'k2', value: 'plain' }]);
+    const client = new KsqlDB({ ksqldbURL: rig.url });
+    const chunks: string[] = [];
+    const queryId = await client.push('PRINT clicks FROM BEGINNING LIMIT 2;', (chunk) => chunks.push(chunk));
+    expect(queryId).toMatch(/^print-/);
+    const deadline = Date.now() + 5000;
+    while (chunks.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const rows = chunks.map((c) => JSON.parse(c) as unknown);
+    expect(rows).toEqual([
+      { queryId, columnNames: ['ROWTIME', 'KEY', 'VALUE', 'PARTITION', 'OFFSET'], columnTypes: ['BIGINT', 'STRING', 'STRING', 'INTEGER', 'BIGINT'] },
+      [expect.any(Number), 'k1', '{"page":"/a"}', 0, 0],
+      [expect.any(Number), 'k2', 'plain', 0, 1],
+    ]);
+    const pulled = await client.pull('PRINT clicks FROM BEGINNING LIMIT 1;');
+    expect(pulled).toEqual([{ queryId: expect.stringMatching(/^print-/), columnNames: expect.any(Array), columnTypes: expect.any(Array) }, [expect.any(Number), 'k1', '{"page":"/a"}', 0, 0]]);
+  });
 });

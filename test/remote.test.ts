@@ -9,6 +9,7 @@ import { Writable } from 'node:stream';
 import { RemoteSession } from '../src/cli/remote.js';
 import type { PrintEntity } from '../src/engine/results.js';
 import { silentServer, type SilentServer } from './helpers/silent-server.js';
+import { startServer } from '../src/server/testing.js';
 
 let dir: string;
 let server: { child: ReturnType<typeof spawnSluice>; done: Promise<Result>; url: string };
@@ -230,6 +231,103 @@ describe('a server that misbehaves', () => {
       expect(bad.stderr).not.toContain('undefined');
     } finally {
       await fake.close();
+    }
+  });
+});
+
+describe('the remote shell when the connection drops', () => {
+  it('reconnects to a restarted sluice serve, saying so, and keeps the session\'s DEFINEs and SETs', async () => {
+    const data = path.join(dir, 'restarted');
+    const start = (port: number) => {
+      const child = spawnSluice(['serve', '--data-dir', data, '--port', String(port)], dir, env());
+      const done = collect(child);
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      return { child, done, ready: waitForOutput(child, /serving http:\/\/127\.0\.0\.1:\d+/, 'stderr').then(() => Number(/127\.0\.0\.1:(\d+)/.exec(stderr)![1])) };
+    };
+    const first = start(0);
+    const port = await first.ready;
+    const shell = spawnSluice(['shell', '--server', `http://127.0.0.1:${port}`, '--request-timeout', '20'], dir, env());
+    const shellDone = collect(shell);
+    let out = '';
+    let err = '';
+    shell.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    shell.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    let second: ReturnType<typeof start> | undefined;
+    try {
+      shell.stdin.write("DEFINE who = 'alice';\nSET 'sluice.unknown.keys' = 'warn';\nSHOW VARIABLES;\n");
+      await until(() => out.includes('alice'), 'SHOW VARIABLES before the restart');
+      await stopWith(first.child, first.done, 'SIGTERM');
+      await until(() => err.includes('reconnecting'), 'the shell to say it lost the connection', 10_000);
+      expect(err).toContain(`sluice: the connection to the Sluice server at ws://127.0.0.1:${port}/ws was lost (1001 the server is stopping); reconnecting…`);
+      second = start(port);
+      await second.ready;
+      const file = path.join(dir, 'after.txt');
+      fs.writeFileSync(file, 'x\n');
+      // ${who} resolves on the new server, and the unknown key only warns: both came back with the session.
+      shell.stdin.write(`DEFINE greeting = 'hi \${who}';\nSHOW VARIABLES;\nCREATE SOURCE CONNECTOR after_restart WITH ('connector.class' = 'FileStreamSource', 'file' = '${file}', 'topic' = 'after', 'tpoic' = 'x');\n`);
+      await until(() => out.includes('hi alice') && out.includes('AFTER_RESTART'), 'the statements after the restart', 20_000);
+      expect(err).toContain(`sluice: reconnected to the Sluice server at ws://127.0.0.1:${port}/ws`);
+      expect(err).not.toContain('SERVER_UNREACHABLE');
+      expect(err).not.toContain('UNKNOWN_CONFIG_KEY');
+      shell.stdin.end();
+      const r = await shellDone;
+      expect(r.code).toBe(0);
+    } finally {
+      if (shell.exitCode === null) shell.kill('SIGKILL');
+      if (second) await stopWith(second.child, second.done, 'SIGTERM');
+    }
+  });
+
+  it('a write waiting for its answer when the socket drops fails as may-or-may-not-have-run; a read is sent again', async () => {
+    const defined = { results: [{ '@type': 'variable', statementText: "DEFINE who = 'bob';", warnings: [], action: 'DEFINE', name: 'who', value: 'bob' }] };
+    const first = await silentServer((q) => (String(q['sql']).startsWith('DEFINE') ? defined : undefined));
+    const port = Number(new URL(first.url).port);
+    const notices: string[] = [];
+    const session = await RemoteSession.connect(first.url, undefined, 10_000, { notice: (l) => notices.push(l), maxDelayMs: 200 });
+    let second: SilentServer | undefined;
+    try {
+      await session.execute("DEFINE who = 'bob';");
+      const write = session.execute('DROP CONNECTOR x;').then(
+        () => undefined,
+        (e: unknown) => e as Error & { code?: string },
+      );
+      const read = session.execute('SHOW CONNECTORS;');
+      await until(() => first.requests.some((q) => q['sql'] === 'SHOW CONNECTORS;'), 'the read to reach the server');
+      await first.close();
+      const failed = await write;
+      expect(failed?.code).toBe('CONNECTION_LOST');
+      expect(failed?.message).toContain('may or may not have run');
+      const list = { results: [{ '@type': 'connector_list', statementText: 'SHOW CONNECTORS;', warnings: [], connectors: [] }] };
+      second = await silentServer((q) => (q['sql'] === 'SHOW CONNECTORS;' ? list : undefined), port);
+      const { entities } = await read;
+      expect(entities).toEqual(list.results);
+      // Sent once more, with the session's variable for the new connection; the DROP is not sent again.
+      expect(second.requests).toEqual([expect.objectContaining({ sql: 'SHOW CONNECTORS;', variables: { who: 'bob' } })]);
+      expect(notices).toEqual([expect.stringMatching(/was lost \(1006\); reconnecting…$/), expect.stringMatching(/^sluice: reconnected to/)]);
+    } finally {
+      session.close();
+      await second?.close();
+    }
+  });
+
+  it('a request over the server\'s size limit fails as too large and is not sent again; the session goes on', async () => {
+    const rig = await startServer({ maxRequestBytes: 4096 });
+    const notices: string[] = [];
+    const session = await RemoteSession.connect(rig.url, undefined, 10_000, { notice: (l) => notices.push(l), maxDelayMs: 200 });
+    try {
+      await session.execute("DEFINE who = 'carol';");
+      const big = await session.execute(`SHOW VARIABLES; -- ${'x'.repeat(10_000)}`).then(
+        () => undefined,
+        (e: unknown) => e as Error & { code?: string },
+      );
+      expect(big?.code).toBe('REQUEST_TOO_LARGE');
+      const { entities } = await session.execute('SHOW VARIABLES;');
+      expect(entities).toMatchObject([{ '@type': 'variables', variables: [{ name: 'who', value: 'carol' }] }]);
+      expect(notices).toEqual([expect.stringContaining('(1009'), expect.stringContaining('reconnected')]);
+    } finally {
+      session.close();
+      await rig.stop();
     }
   });
 });

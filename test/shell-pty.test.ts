@@ -251,6 +251,73 @@ if (!hasTmux && process.env['CI']) {
     expect(screen).not.toMatch(/SYNTAX_ERROR/);
   });
 
+  it("Tab after a key typed in full inserts ' = ', and the next Tab completes the value", async () => {
+    await freshScreen();
+    await typeAndEcho("CREATE SOURCE CONNECTOR x WITH ('connector.class'");
+    tmux.keys(A, 'Tab');
+    await tmux.waitFor(A, /^sluice> CREATE SOURCE CONNECTOR x WITH \('connector\.class' = $/m, "' = ' after the key");
+    await typeAndEcho("'FileStreamSou");
+    tmux.keys(A, 'Tab');
+    await tmux.waitFor(A, /'connector\.class' = 'FileStreamSource/m, 'the class completed');
+    tmux.keys(A, 'C-c');
+    // A key prefix is left open, without a space, so the rest of the key follows it.
+    await freshScreen();
+    await typeAndEcho("CREATE SOURCE CONNECTOR x WITH ('connector.class' = 'FileStreamSource', 'producer.ov");
+    tmux.keys(A, 'Tab');
+    tmux.type(A, 'acks');
+    await tmux.waitFor(A, /, 'producer\.override\.acks$/m, 'the prefix completed and the rest typed after it');
+    tmux.keys(A, 'C-c');
+  });
+
+  it('Ctrl-L clears the screen and draws the prompt and the line being typed again, the cursor where it was', async () => {
+    await freshScreen();
+    tmux.type(A, 'SHOW VARIABLES');
+    tmux.keys(A, 'Left', 'Left', 'Left', 'Left');
+    await tmux.waitFor(A, /SHOW VARIABLES/);
+    tmux.keys(A, 'C-l');
+    tmux.type(A, 'X');
+    await tmux.waitFor(A, (s) => s.trim() === 'sluice> SHOW VARIAXBLES', 'only the prompt and the line, X typed where the cursor was');
+    tmux.keys(A, 'C-c');
+    // While a PRINT waits for its topic there is no prompt: the screen is cleared and no stray prompt drawn.
+    await freshScreen();
+    tmux.type(A, 'PRINT not_yet;');
+    tmux.keys(A, 'Enter');
+    await tmux.waitFor(A, /PRINT not_yet;\n/);
+    tmux.keys(A, 'C-l');
+    await tmux.waitFor(A, (s) => s.trim() === '', 'an empty screen');
+    await sleep(300);
+    expect(tmux.screen(A).trim()).toBe('');
+    tmux.keys(A, 'C-c');
+    await tmux.waitFor(A, PROMPT_LINE, 'the prompt back after Ctrl-C');
+  });
+
+  it('prints a log line that comes while the prompt is shown above it, then the prompt and the input again', async () => {
+    await freshScreen();
+    const file = path.join(dir, 'logged.txt');
+    fs.writeFileSync(file, 'one\ntwo\n');
+    tmux.type(A, `CREATE SOURCE CONNECTOR logged WITH ('connector.class' = 'FileStreamSource', 'file' = '${file}', 'topic' = 'logged');`);
+    tmux.keys(A, 'Enter');
+    await tmux.waitFor(A, /Created connector LOGGED/);
+    await freshScreen();
+    // Read the file before it is truncated, so the truncation is noticed (a WARN line).
+    tmux.type(A, 'PRINT logged FROM BEGINNING LIMIT 2;');
+    tmux.keys(A, 'Enter');
+    await tmux.waitFor(A, /value: two/);
+    await tmux.waitFor(A, PROMPT_LINE);
+    await freshScreen();
+    await typeAndEcho('SHOW CONNECTORS');
+    tmux.keys(A, 'Left', 'Left', 'Left');
+    fs.writeFileSync(file, '');
+    const screen = await tmux.waitFor(A, /was truncated/, 'the WARN line');
+    expect(screen).toMatch(/^\S+ WARN \[LOGGED\/0\] .*logged\.txt was truncated[^]*\nsluice> SHOW CONNECTORS\n*$/);
+    tmux.type(A, 'X');
+    await tmux.waitFor(A, /\nsluice> SHOW CONNECTXORS\n*$/, 'the input redrawn, the cursor where it was');
+    tmux.keys(A, 'C-c');
+    tmux.type(A, 'DROP CONNECTOR logged;');
+    tmux.keys(A, 'Enter');
+    await tmux.waitFor(A, /Dropped connector/);
+  });
+
   it('Ctrl-D on an empty line exits with status 0, and the pane process ends', async () => {
     await freshScreen();
     // The last statement before leaving: the next test recalls it from the history file.
@@ -309,6 +376,32 @@ if (!hasTmux && process.env['CI']) {
     tmux.keys(C, 'Enter');
     await tmux.waitFor(C, /Exiting Sluice\.\n\[exit status 0\]/, 'the goodbye and exit status 0');
     tmux.keys(S, 'C-c');
+  });
+
+  it('against a server that restarts: the notices print above the prompt, the line being typed is kept, and the session goes on', async () => {
+    const served = path.join(dir, 'restarting');
+    const serve = (port: number) => `'${process.execPath}' '${BIN}' serve --data-dir '${served}' --port ${port}`;
+    tmux.start('srv1', dir, serve(0));
+    const url = /http:\/\/127\.0\.0\.1:\d+/.exec(await tmux.waitFor('srv1', /serving http:\/\/127\.0\.0\.1:\d+/, 'the server to listen'))![0];
+    const R = 'reconnecting';
+    tmux.start(R, dir, `env SLUICE_HISTORY_FILE='${historyFile}' '${process.execPath}' '${BIN}' shell --server ${url}; echo "[exit status $?]"`);
+    await tmux.waitFor(R, PROMPT_LINE);
+    tmux.type(R, "DEFINE who = 'dave';");
+    tmux.keys(R, 'Enter');
+    await tmux.waitFor(R, /'dave';\nsluice>\s*$/, 'the DEFINE to run');
+    await freshScreen(R);
+    await typeAndEcho('SHOW VARIA', R);
+    tmux.keys('srv1', 'C-c');
+    await tmux.waitFor(R, /^sluice: the connection to the Sluice server at ws:.* was lost \(1001 the server is stopping\); reconnecting…\nsluice> SHOW VARIA\n*$/m, 'the notice above the prompt and the input');
+    tmux.start('srv2', dir, serve(Number(new URL(url).port)));
+    await tmux.waitFor(R, /^sluice: reconnected to the Sluice server at ws:.*\nsluice> SHOW VARIA\n*$/m, 'the reconnected notice above the prompt and the input');
+    tmux.type(R, 'BLES;');
+    tmux.keys(R, 'Enter');
+    await tmux.waitFor(R, /who +\| dave/, 'the variable kept across the restart');
+    tmux.type(R, 'exit');
+    tmux.keys(R, 'Enter');
+    await tmux.waitFor(R, /Exiting Sluice\.\n\[exit status 0\]/, 'the goodbye and exit status 0');
+    tmux.keys('srv2', 'C-c');
   });
 
   it('against a server that does not answer: Ctrl-C stops the wait, --request-timeout ends it, and the session goes on', async () => {

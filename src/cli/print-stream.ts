@@ -6,9 +6,14 @@ import { PrintFormats } from './print-formats.js';
 const WAIT_MS = 500;
 const BATCH = 500;
 
-function show(v: unknown): string {
-  if (v === null || v === undefined) return '<null>';
+/** A key or value as PRINT shows it: a string as it is, anything else as JSON; null for none. */
+export function printText(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
   return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+function show(v: unknown): string {
+  return printText(v) ?? '<null>';
 }
 
 /** ksqlDB's PRINT line: `rowtime: 2026/11/22 02:11:00.000 Z, key: …, value: …, partition: 0`. */

@@ -8,7 +8,8 @@ import { runPiped } from '../shell/piped.js';
 import { DEFAULT_REQUEST_TIMEOUT, definesToVariables, parseOutput, parseRequestTimeout, type OutputFormat } from './options.js';
 import { renderCommandError } from '../render/error.js';
 import { Printer, type Streams } from './printer.js';
-import { RemoteSession, UnansweredError } from './remote.js';
+import { RemoteSession, UnansweredError, type ReconnectOptions } from './remote.js';
+import { writeStderrLine } from '../runtime/logger.js';
 import { untilSignal } from './runtime-host.js';
 
 export interface RemoteOptions {
@@ -62,8 +63,9 @@ async function withRemote(
   opts: RemoteOptions,
   streams: Streams,
   fn: (remote: RemoteSession, interrupted: AbortSignal, stopListening: () => void) => Promise<number>,
+  reconnect?: ReconnectOptions,
 ): Promise<number> {
-  const remote = await RemoteSession.connect(opts.server, token(opts), parseRequestTimeout(opts.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT));
+  const remote = await RemoteSession.connect(opts.server, token(opts), parseRequestTimeout(opts.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT), reconnect);
   const signals = untilSignal();
   const interrupted = new AbortController();
   let caught: NodeJS.Signals = 'SIGINT';
@@ -85,7 +87,8 @@ async function withRemote(
 
 /**
  * `sluice shell --server URL`: at a terminal the interactive shell, otherwise -f / -e or statements piped on
- * stdin; statements run on the server and print as locally.
+ * stdin; statements run on the server and print as locally. A connection that drops is made again, keeping the
+ * session's DEFINEs and SETs.
  */
 export async function remoteShell(opts: RemoteOptions & { file?: string; execute?: string; historyFile: string }, streams: Streams, readScript: (file: string) => string): Promise<number> {
   const format = parseOutput(opts.output);
@@ -152,5 +155,5 @@ export async function remoteShell(opts: RemoteOptions & { file?: string; execute
       });
     }
     return await runPiped({ execute: (text) => send(text, interrupted), printer, input: process.stdin, stdout: streams.stdout, signal: interrupted });
-  });
+  }, { notice: writeStderrLine });
 }

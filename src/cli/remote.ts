@@ -4,9 +4,11 @@ import { Engine } from '../engine/engine.js';
 import type { Entity, PrintEntity, StatementErrorEntity } from '../engine/results.js';
 import { SluiceError, UsageError, type SluiceErrorOptions } from '../errors/base.js';
 import type { LogRecord } from '../platform/log.js';
+import { Backoff } from '../runtime/backoff.js';
 import type { OutputFormat } from './options.js';
 import { PrintFormats } from './print-formats.js';
 import { printLines } from './print-stream.js';
+import { SessionMirror } from './session-mirror.js';
 
 type Frame = Record<string, unknown>;
 
@@ -54,6 +56,23 @@ function messageOf(error: unknown, otherwise: string): string {
 }
 
 /** The server's own test (it answers reads at once, writes with the next commit). */
+/** Opens the socket; a server that refuses it or cannot be reached is SERVER_UNREACHABLE. */
+function open(url: string, token: string | undefined, handshakeMs: number): Promise<WebSocket> {
+  const ws = new WebSocket(url, {
+    ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
+    ...(handshakeMs > 0 ? { handshakeTimeout: handshakeMs } : {}),
+  });
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => {
+      ws.terminate();
+      const why = res.statusCode === 401 ? 'it needs a token (--auth-token or $SLUICE_AUTH_TOKEN), or the one given is wrong' : `it answered HTTP ${res.statusCode}`;
+      reject(new SluiceError('SERVER_UNREACHABLE', `cannot use the Sluice server at ${url}: ${why}`));
+    });
+    ws.once('error', (err) => reject(new SluiceError('SERVER_UNREACHABLE', `cannot reach the Sluice server at ${url}: ${err.message}`)));
+  });
+}
+
 function onlyReads(sql: string): boolean {
   const catalog = Catalog.inMemory();
   try {
@@ -63,78 +82,183 @@ function onlyReads(sql: string): boolean {
   }
 }
 
+/** What a remote shell does when the connection drops: it connects again and says so. */
+export interface ReconnectOptions {
+  /** Status lines ('connection lost, reconnecting…', 'reconnected'), for stderr. */
+  notice: (line: string) => void;
+  /** Longest wait between two attempts, in ms. Default 5 s. */
+  maxDelayMs?: number;
+}
+
+/** A request waiting for its answer. */
+interface Pending {
+  frame: Frame;
+  /** Only reads: after a lost connection it is sent again rather than reported as failed. */
+  readOnly: boolean;
+  /** Handed to a socket (a request never sent did not run). */
+  sent: boolean;
+  answer: (f: Frame) => void;
+}
+
+/** Waits between reconnection attempts: jittered, doubling from 300 ms, never longer than the cap. */
+function reconnectBackoff(maxDelayMs: number): Backoff {
+  return new Backoff({ timeoutMs: -1, maxDelayMs, jitter: 0.5 });
+}
+
+/** How long one reconnection attempt may take without a request timeout to bound it. */
+const RECONNECT_HANDSHAKE_MS = 10_000;
+
 /**
  * The shell's and run's side of `sluice serve`'s WebSocket: statements go to the server, the entities that come
  * back are printed by the same printer as in embedded mode, and PRINT rows are read from the socket.
+ *
+ * With reconnect (the shell), a connection that drops — the server restarted (1001), or the socket was cut — is
+ * opened again in the background, with backoff, and the session's DEFINEs and SETs are sent again with the first
+ * request on it. A read that was waiting for its answer is sent again; any other statement is reported as failed
+ * with a warning that it may or may not have run, never sent twice.
  */
 export class RemoteSession {
   private next = 0;
-  private readonly answers = new Map<number, (f: Frame) => void>();
+  private readonly pending = new Map<number, Pending>();
   private readonly rows = new Map<number, (f: Frame) => void>();
   private readonly early = new Map<number, Frame[]>();
   /** Which request each PRINT entity came from, so its rows can be found. */
   private readonly printIds = new WeakMap<PrintEntity, number>();
+  /** Why the connection is gone for good (no reconnect), for every later request. */
   private closedWith: string | undefined;
   /** Requests this client stopped waiting for (timeout, signal): whatever still comes for them is dropped. */
   private readonly abandoned = new Set<number>();
   /** Requests answered with PRINTs whose streams have not ended: an error frame for one ends its stream. */
   private readonly streaming = new Set<number>();
+  private readonly mirror = new SessionMirror();
+  /** While the connection is down and a new one is sought: requests wait to be sent. */
+  private reconnecting = false;
+  /** The next request sent carries the session's state (a new connection has an empty session). */
+  private replay = false;
+  private closing = false;
+  private retryTimer: NodeJS.Timeout | undefined;
 
   private constructor(
-    private readonly ws: WebSocket,
+    private ws: WebSocket,
     private readonly url: string,
+    private readonly token: string | undefined,
     /** How long to wait for each answer, in ms; 0: no limit. */
     private readonly timeoutMs: number,
+    private readonly reconnect: ReconnectOptions | undefined,
   ) {
-    ws.on('message', (data) => {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(data.toString());
-      } catch {
-        return;
-      }
-      // Not a frame of the protocol (null, a number, an array…): nothing can be answered by it.
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return;
-      const f = parsed as Frame;
-      const id = f['id'] as number;
-      // The server ends a PRINT that fails mid-stream with an error frame instead of `done`.
-      if ('row' in f || 'done' in f || ('error' in f && !this.answers.has(id) && this.streaming.has(id))) {
-        if (this.abandoned.has(id)) return;
-        const handler = this.rows.get(id);
-        if (handler) handler(f);
-        // Rows can arrive before the PRINT's results are printed and its stream is read: kept until then.
-        else this.early.set(id, [...(this.early.get(id) ?? []), f]);
-      } else {
-        // Now, not when the answer is read: its rows and an error ending them may follow in the same chunk.
-        if (startsPrints(f)) this.streaming.add(id);
-        const handler = this.answers.get(id);
-        if (handler) handler(f);
-        else if (this.abandoned.has(id)) this.lateAnswer(id, f);
-      }
-    });
-    ws.on('close', (code, reason) => {
-      this.closedWith = `the server closed the connection (${code}${reason.length ? ` ${reason.toString()}` : ''})`;
-      const lost: Frame = { error: { '@type': 'generic_error', error_code: 50000, code: 'SERVER_UNREACHABLE', message: this.closedWith } };
-      for (const f of [...this.answers.values(), ...this.rows.values()]) f({ ...lost, done: true });
-    });
+    this.attach(ws);
   }
 
   /** requestTimeoutMs (0: none) also bounds the opening handshake, so a server that never upgrades is no hang either. */
-  static connect(server: string, token: string | undefined, requestTimeoutMs = 0): Promise<RemoteSession> {
+  static async connect(server: string, token: string | undefined, requestTimeoutMs = 0, reconnect?: ReconnectOptions): Promise<RemoteSession> {
     const url = webSocketUrl(server);
-    const ws = new WebSocket(url, {
-      ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
-      ...(requestTimeoutMs > 0 ? { handshakeTimeout: requestTimeoutMs } : {}),
+    return new RemoteSession(await open(url, token, requestTimeoutMs), url, token, requestTimeoutMs, reconnect);
+  }
+
+  private attach(ws: WebSocket): void {
+    ws.on('message', (data) => this.receive(data.toString()));
+    ws.on('close', (code, reason) => {
+      if (ws !== this.ws) return;
+      const why = `${code}${reason.length ? ` ${reason.toString()}` : ''}`;
+      if (this.reconnect && !this.closing) return this.lost(why, code);
+      this.closedWith = `the server closed the connection (${why})`;
+      const lost: Frame = { error: { '@type': 'generic_error', error_code: 50000, code: 'SERVER_UNREACHABLE', message: this.closedWith } };
+      for (const p of [...this.pending.values()]) p.answer({ ...lost, done: true });
+      for (const f of [...this.rows.values()]) f({ ...lost, done: true });
     });
-    return new Promise((resolve, reject) => {
-      ws.once('open', () => resolve(new RemoteSession(ws, url, requestTimeoutMs)));
-      ws.once('unexpected-response', (_req, res) => {
-        ws.terminate();
-        const why = res.statusCode === 401 ? 'it needs a token (--auth-token or $SLUICE_AUTH_TOKEN), or the one given is wrong' : `it answered HTTP ${res.statusCode}`;
-        reject(new SluiceError('SERVER_UNREACHABLE', `cannot use the Sluice server at ${url}: ${why}`));
+    // A refused or cut connection also closes: that is where it is handled.
+    ws.on('error', () => undefined);
+  }
+
+  private receive(text: string): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return;
+    }
+    // Not a frame of the protocol (null, a number, an array…): nothing can be answered by it.
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return;
+    const f = parsed as Frame;
+    const id = f['id'] as number;
+    // The server ends a PRINT that fails mid-stream with an error frame instead of `done`.
+    if ('row' in f || 'done' in f || ('error' in f && !this.pending.has(id) && this.streaming.has(id))) {
+      if (this.abandoned.has(id)) return;
+      const handler = this.rows.get(id);
+      if (handler) handler(f);
+      // Rows can arrive before the PRINT's results are printed and its stream is read: kept until then.
+      else this.early.set(id, [...(this.early.get(id) ?? []), f]);
+    } else {
+      // Now, not when the answer is read: its rows and an error ending them may follow in the same chunk.
+      if (startsPrints(f)) this.streaming.add(id);
+      const p = this.pending.get(id);
+      if (p) p.answer(f);
+      else if (this.abandoned.has(id)) this.lateAnswer(id, f);
+    }
+  }
+
+  /**
+   * The connection dropped. What was waiting on it is settled — reads wait to be sent again, other statements
+   * fail (they may have run), PRINTs end — and a new connection is sought in the background.
+   */
+  private lost(why: string, code: number): void {
+    this.reconnect!.notice(`sluice: the connection to the Sluice server at ${this.url} was lost (${why}); reconnecting…`);
+    for (const [id, p] of [...this.pending]) {
+      // The server answers what it took before it closes for a frame over its limit: what is left unanswered is
+      // that frame, which did not run and would only be refused again.
+      if (code === 1009 && p.sent) {
+        p.answer({ id, lost: `the request is over the Sluice server's size limit (${why}); it was not run`, code: 'REQUEST_TOO_LARGE' });
+        continue;
+      }
+      if (p.readOnly) {
+        p.sent = false;
+        continue;
+      }
+      if (!p.sent) continue;
+      p.answer({
+        id,
+        lost: `the connection to the Sluice server at ${this.url} was lost (${why}) before it answered: the statement may or may not have run`,
       });
-      ws.once('error', (err) => reject(new SluiceError('SERVER_UNREACHABLE', `cannot reach the Sluice server at ${url}: ${err.message}`)));
-    });
+    }
+    const ended: Frame = { error: { '@type': 'generic_error', error_code: 50000, code: 'SERVER_UNREACHABLE', message: `the connection to the Sluice server was lost (${why})` } };
+    for (const f of [...this.rows.values()]) f({ ...ended, done: true });
+    this.streaming.clear();
+    this.early.clear();
+    this.abandoned.clear();
+    this.replay = true;
+    this.reconnecting = true;
+    const backoff = reconnectBackoff(this.reconnect!.maxDelayMs ?? 5000);
+    const attempt = async () => {
+      this.retryTimer = undefined;
+      if (this.closing) return;
+      try {
+        const ws = await open(this.url, this.token, this.timeoutMs > 0 ? Math.min(this.timeoutMs, RECONNECT_HANDSHAKE_MS) : RECONNECT_HANDSHAKE_MS);
+        if (this.closing) return void ws.terminate();
+        this.ws = ws;
+        this.attach(ws);
+        this.reconnecting = false;
+        this.reconnect!.notice(`sluice: reconnected to the Sluice server at ${this.url}`);
+        // What waited for the connection goes now, in the order it was asked.
+        for (const p of [...this.pending.values()].sort((a, b) => (a.frame['id'] as number) - (b.frame['id'] as number))) this.send(p);
+      } catch {
+        this.retryTimer = setTimeout(() => void attempt(), backoff.next() ?? 0);
+      }
+    };
+    this.retryTimer = setTimeout(() => void attempt(), backoff.next() ?? 0);
+  }
+
+  /** Hands a request to the socket, with the session's state first if this connection has not had it yet. */
+  private send(p: Pending): void {
+    if (this.reconnecting || this.ws.readyState !== WebSocket.OPEN) return;
+    const frame = { ...p.frame };
+    if (this.replay) {
+      const state = this.mirror.snapshot();
+      if (state.variables) frame['variables'] = { ...state.variables, ...((frame['variables'] as Record<string, string> | undefined) ?? {}) };
+      if (state.properties) frame['properties'] = state.properties;
+      this.replay = false;
+    }
+    p.sent = true;
+    this.ws.send(JSON.stringify(frame));
   }
 
   /**
@@ -145,13 +269,15 @@ export class RemoteSession {
    * Waits for the answer no longer than the request timeout (REQUEST_TIMEOUT), and only until `signal` fires
    * (INTERRUPTED). A signal that fired before the request does not count: it ended something earlier, such as
    * a PRINT, after which the shell goes on as the local one does. The server is not told to stop — a statement
-   * cannot be cancelled once sent — so a write may still happen; the error says so.
+   * cannot be cancelled once sent — so a write may still happen; the error says so. While the connection is being
+   * made again the request waits for it, within the same limits.
    */
   async execute(
     sql: string,
     opts: { script?: { file?: string }; variables?: Record<string, string>; continueOnError?: boolean; signal?: AbortSignal } = {},
   ): Promise<{ entities: Entity[]; executed: boolean }> {
     const id = this.next++;
+    const readOnly = onlyReads(sql);
     const answer = await new Promise<Frame>((resolve, reject) => {
       if (this.closedWith) return resolve({ error: { '@type': 'generic_error', error_code: 50000, code: 'SERVER_UNREACHABLE', message: this.closedWith } });
       const signal = opts.signal?.aborted ? undefined : opts.signal;
@@ -159,36 +285,51 @@ export class RemoteSession {
       const settle = () => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', interrupt);
-        this.answers.delete(id);
+        this.pending.delete(id);
       };
+      // A request that never left this process cannot have run.
+      const mayRun = () => !readOnly && pending.sent;
       const giveUp = (err: SluiceError) => {
+        if (pending.sent) this.abandoned.add(id);
         settle();
-        this.abandoned.add(id);
         reject(err);
       };
-      const interrupt = () => giveUp(new UnansweredError('INTERRUPTED', `stopped waiting for the answer of the Sluice server at ${this.url}`, !onlyReads(sql)));
-      this.answers.set(id, (f) => {
-        settle();
-        resolve(f);
-      });
+      const interrupt = () => giveUp(new UnansweredError('INTERRUPTED', `stopped waiting for the answer of the Sluice server at ${this.url}`, mayRun()));
+      const request: Frame = { id, sql };
+      if (opts.script) request['script'] = opts.script;
+      if (opts.continueOnError) request['onError'] = 'continue';
+      if (opts.variables && Object.keys(opts.variables).length > 0) request['variables'] = opts.variables;
+      const pending: Pending = {
+        frame: request,
+        readOnly,
+        sent: false,
+        answer: (f) => {
+          settle();
+          resolve(f);
+        },
+      };
+      this.pending.set(id, pending);
       if (this.timeoutMs > 0) {
         timer = setTimeout(
           () =>
             giveUp(
-              new UnansweredError('REQUEST_TIMEOUT', `the Sluice server at ${this.url} did not answer within ${this.timeoutMs / 1000} s`, !onlyReads(sql), {
-                hint: '--request-timeout sets how long to wait; 0 waits without limit',
-              }),
+              new UnansweredError(
+                'REQUEST_TIMEOUT',
+                pending.sent ? `the Sluice server at ${this.url} did not answer within ${this.timeoutMs / 1000} s` : `could not reconnect to the Sluice server at ${this.url} within ${this.timeoutMs / 1000} s; the statement was not sent`,
+                mayRun(),
+                { hint: '--request-timeout sets how long to wait; 0 waits without limit' },
+              ),
             ),
           this.timeoutMs,
         );
       }
       signal?.addEventListener('abort', interrupt, { once: true });
-      const request: Frame = { id, sql };
-      if (opts.script) request['script'] = opts.script;
-      if (opts.continueOnError) request['onError'] = 'continue';
-      if (opts.variables && Object.keys(opts.variables).length > 0) request['variables'] = opts.variables;
-      this.ws.send(JSON.stringify(request));
+      this.send(pending);
     });
+    if ('lost' in answer) {
+      if (answer['code'] === 'REQUEST_TOO_LARGE') throw new SluiceError('REQUEST_TOO_LARGE', String(answer['lost']));
+      throw new SluiceError('CONNECTION_LOST', String(answer['lost']), { hint: 'SHOW CONNECTORS or DESCRIBE CONNECTOR tells what the server has now' });
+    }
     if ('error' in answer) {
       const error = answer['error'] as StatementErrorEntity & { entities?: Entity[] };
       if (typeof error !== 'object' || error === null || error['@type'] !== 'statement_error') {
@@ -198,7 +339,7 @@ export class RemoteSession {
         throw new SluiceError('SERVER_UNREACHABLE', 'the server answered with something that is not a Sluice result');
       }
       const { entities = [], ...rest } = error;
-      this.remember(id, entities);
+      this.answered(id, sql, opts.variables, entities);
       return { entities: [...entities, rest as StatementErrorEntity], executed: true };
     }
     const results = answer['results'];
@@ -206,8 +347,15 @@ export class RemoteSession {
       throw new SluiceError('SERVER_UNREACHABLE', 'the server answered with something that is not a Sluice result');
     }
     const entities = results as Entity[];
-    this.remember(id, entities);
+    this.answered(id, sql, opts.variables, entities);
     return { entities, executed: answer['executed'] !== false };
+  }
+
+  /** An answer came: its PRINTs can be streamed, and what it changed in the session is remembered. */
+  private answered(id: number, sql: string, variables: Record<string, string> | undefined, entities: readonly Entity[]): void {
+    if (variables) this.mirror.define(variables);
+    this.mirror.record(sql, entities);
+    this.remember(id, entities);
   }
 
   /**
@@ -268,9 +416,12 @@ export class RemoteSession {
   }
 
   close(): void {
+    this.closing = true;
+    clearTimeout(this.retryTimer);
+    this.mirror.close();
     // A server that left a request unanswered may not answer the closing handshake either, which ws would wait
     // 30 s for.
-    if (this.abandoned.size > 0) this.ws.terminate();
+    if (this.abandoned.size > 0 || this.reconnecting) this.ws.terminate();
     else this.ws.close();
   }
 

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Log } from '../platform/log.js';
-import type { LogLevel } from './logger.js';
+import { writeStderrLine, type LogLevel } from './logger.js';
 import { answerLogCall } from './log-port.js';
 import type { SinkSpec } from './sink-spec.js';
 import type { SourceSpec } from './source-spec.js';
@@ -29,7 +29,7 @@ class HostThread {
           return;
         case 'log':
           // Already formatted and redacted on the thread.
-          process.stderr.write(`${m.line}\n`);
+          writeStderrLine(m.line);
           return;
         case 'ended': {
           const t = this.tasks.get(m.task);

@@ -23,7 +23,7 @@ export interface ApiResponse {
   setHeader(name: string, value: string): unknown;
   end(body?: string): unknown;
   /** Streams (PRINT on /query): false when the client is behind, and 'drain' says when it has caught up. */
-  write(chunk: string): boolean;
+  write(chunk: string, done?: (err?: Error | null) => void): boolean;
   flushHeaders(): void;
   once(event: 'close' | 'drain', listener: () => void): unknown;
   off(event: 'close' | 'drain', listener: () => void): unknown;

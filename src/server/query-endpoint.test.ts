@@ -432,22 +432,33 @@ describe('POST /query: what is refused before the stream begins', () => {
 });
 
 describe('POST /query-stream: PRINT in ksqlDB delimited form', () => {
-  it('answers one line per record and nothing else, over HTTP/2 and HTTP/1.1; a client that wants JSON gets 406', async () => {
+  /** Every line parsed as JSON, as a JSON-lines client reads it; the first is the header. */
+  const jsonLines = (text: string): unknown[] => text.split('\n').filter((l, i, all) => l !== '' || i < all.length - 1).map((l) => JSON.parse(l) as unknown);
+  const header = { queryId: expect.stringMatching(/^print-/), columnNames: ['ROWTIME', 'KEY', 'VALUE', 'PARTITION', 'OFFSET'], columnTypes: ['BIGINT', 'STRING', 'STRING', 'INTEGER', 'BIGINT'] };
+  const row = (r: LogRecord) => [r.timestamp, r.key === null ? null : typeof r.key === 'string' ? r.key : JSON.stringify(r.key), typeof r.value === 'string' ? r.value : JSON.stringify(r.value), r.partition, r.offset];
+
+  it('answers JSON lines, a header then an array per record, over HTTP/2 and HTTP/1.1; JSON as one array; neither gets 406', async () => {
     const r = await server();
-    await produce(r, 'events', ['a', 'b', 'c']);
+    await produce(r, 'events', ['a', { n: 1 }, 'c']);
     const all = await records(r, 'events');
-    const lines = `${printLine(all[0]!)}\n${printLine(all[1]!)}\n`;
     const body = { sql: 'PRINT events FROM BEGINNING LIMIT 2;', properties: { 'auto.offset.reset': 'earliest' } };
     for (const post of [post2, post1]) {
-      for (const accept of [{}, { accept: DELIMITED }, { accept: '*/*' }, { accept: `application/json;q=0.9, ${DELIMITED};q=0.1` }] as Record<string, string>[]) {
+      for (const accept of [{}, { accept: DELIMITED }, { accept: '*/*' }, { accept: `application/json;q=0.1, ${DELIMITED};q=0.9` }] as Record<string, string>[]) {
         const a = await post(r, '/query-stream', body, accept).done();
         expect(a.status).toBe(200);
         expect(a.headers['content-type']).toBe(DELIMITED);
-        expect(a.text).toBe(lines);
+        expect(a.text.endsWith('\n')).toBe(true);
+        expect(jsonLines(a.text)).toEqual([header, row(all[0]!), row(all[1]!)]);
       }
-      const json = await post(r, '/query-stream', body, { accept: 'application/json' }).done();
-      expect(json.status).toBe(406);
-      expect(json.json).toMatchObject({ '@type': 'generic_error', error_code: 40600, code: 'NOT_ACCEPTABLE' });
+      for (const accept of ['application/json', `application/json;q=0.9, ${DELIMITED};q=0.1`]) {
+        const json = await post(r, '/query-stream', body, { accept }).done();
+        expect(json.status).toBe(200);
+        expect(json.headers['content-type']).toBe('application/json');
+        expect(JSON.parse(json.text)).toEqual([header, row(all[0]!), row(all[1]!)]);
+      }
+      const neither = await post(r, '/query-stream', body, { accept: 'text/html' }).done();
+      expect(neither.status).toBe(406);
+      expect(neither.json).toMatchObject({ '@type': 'generic_error', error_code: 40600, code: 'NOT_ACCEPTABLE' });
       const select = await post(r, '/query-stream', { sql: 'SELECT * FROM t EMIT CHANGES;' }).done();
       expect(select.status).toBe(400);
       expect(select.json).toMatchObject({ '@type': 'statement_error', code: 'UNSUPPORTED_STATEMENT' });
@@ -457,8 +468,29 @@ describe('POST /query-stream: PRINT in ksqlDB delimited form', () => {
     // /query answers the delimited form too, to a client that asks for it alone (ksqlDB's newer /query route).
     const delimited = await post1(r, '/query', { ksql: body.sql }, { accept: DELIMITED }).done();
     expect(delimited.headers['content-type']).toBe(DELIMITED);
-    expect(delimited.text).toBe(lines);
+    expect(jsonLines(delimited.text)).toEqual([header, row(all[0]!), row(all[1]!)]);
     const either = await post1(r, '/query', { ksql: body.sql }, { accept: `application/json, ${DELIMITED}` }).done();
-    expect(either.text).toBe(`${FORMAT_LINES}${lines}`);
+    expect(either.text).toBe(`${FORMAT_LINES}${printLine(all[0]!)}\n${printLine(all[1]!)}\n`);
+  });
+
+  it('ends a PRINT that fails mid-stream with an error line a JSON-lines client parses, and the JSON array still closes', async () => {
+    const r = await server();
+    await produce(r, 'events', ['a']);
+    const log = r.runtime.log;
+    const read = log.read.bind(log);
+    let calls = 0;
+    vi.spyOn(log, 'read').mockImplementation(async (...args) => {
+      if (calls++ > 0) throw new Error('the log broke');
+      return read(...args);
+    });
+    const lines = await post1(r, '/query-stream', { sql: 'PRINT events FROM BEGINNING;' }).done();
+    const parsed = jsonLines(lines.text);
+    expect(parsed[0]).toEqual(header);
+    expect(parsed.at(-1)).toMatchObject({ '@type': 'generic_error', message: expect.stringContaining('the log broke') });
+    calls = 0;
+    const array = await post1(r, '/query-stream', { sql: 'PRINT events FROM BEGINNING;' }, { accept: 'application/json' }).done();
+    const elements = JSON.parse(array.text) as unknown[];
+    expect(elements[0]).toEqual(header);
+    expect(elements.at(-1)).toMatchObject({ '@type': 'generic_error', message: expect.stringContaining('the log broke') });
   });
 });

@@ -1,13 +1,14 @@
 import { tokenize } from '../../grammar/lexer.js';
 import { Semicolon } from '../../grammar/tokens.js';
+import { randomUUID } from 'node:crypto';
 import { PrintFormats } from '../cli/print-formats.js';
-import { printLine, printLines, printRecords } from '../cli/print-stream.js';
+import { printLines, printRecords, printText } from '../cli/print-stream.js';
 import type { Engine } from '../engine/engine.js';
 import { errorEntities } from '../engine/errors.js';
 import { isError, printTarget, type PrintEntity, type StatementErrorEntity } from '../engine/results.js';
 import { Session } from '../engine/session.js';
 import { SluiceError, toSluiceError } from '../errors/base.js';
-import type { Log } from '../platform/log.js';
+import type { Log, LogRecord } from '../platform/log.js';
 import { abortQuietly } from '../runtime/abort-quietly.js';
 import type { Loc } from '../sql/ast.js';
 import { maskUnparsedText } from '../sql/mask.js';
@@ -25,25 +26,40 @@ const JSON_TYPES = ['application/vnd.ksql.v1+json', 'application/json'];
 /** ksqlDB's `query.stream.disconnect.check` default: how long a /query stream stays silent before an empty line. */
 const HEARTBEAT_MS = 1000;
 
+/**
+ * ksqlDB's /query text: the shell's lines, format lines first, and an empty line whenever the topic has been quiet
+ * for HEARTBEAT_MS (a proxy does not time the stream out, and a client that vanished is found by the write).
+ * 'delimited': ksqlDB's JSON lines, a header object then one array per record. 'json': the same objects as one
+ * JSON array, streamed (ksqlDB's /query-stream for a client that takes JSON).
+ */
+type Form = 'text' | 'delimited' | 'json';
+
 interface Output {
   contentType: string;
-  /**
-   * ksqlDB's /query text: the shell's lines, format lines first, and an empty line whenever the topic has been quiet
-   * for HEARTBEAT_MS (a proxy does not time the stream out, and a client that vanished is found by the write).
-   * Otherwise ksqlDB's delimited form: one line per record and nothing else.
-   */
-  text: boolean;
+  form: Form;
 }
 
-const TEXT: Output = { contentType: 'text/plain; charset=utf-8', text: true };
-const DELIMITED_LINES: Output = { contentType: DELIMITED, text: false };
+const TEXT: Output = { contentType: 'text/plain; charset=utf-8', form: 'text' };
+const DELIMITED_LINES: Output = { contentType: DELIMITED, form: 'delimited' };
+const JSON_ARRAY: Output = { contentType: 'application/json', form: 'json' };
+
+/**
+ * The columns of a PRINT row in the delimited and JSON forms: what the PRINT line shows (key and value as its
+ * text, null as null), the record's time in epoch ms, and its offset.
+ */
+const PRINT_COLUMNS = { columnNames: ['ROWTIME', 'KEY', 'VALUE', 'PARTITION', 'OFFSET'], columnTypes: ['BIGINT', 'STRING', 'STRING', 'INTEGER', 'BIGINT'] };
+
+function printRow(r: LogRecord): unknown[] {
+  return [r.timestamp, printText(r.key), printText(r.value), r.partition, r.offset];
+}
 
 type Prepared = { ok: true; print: PrintEntity; log: Log } | { ok: false; error: StatementErrorEntity };
 
 /**
  * ksqlDB's streaming endpoints for what Sluice streams: PRINT, one statement per request. POST /query
  * (`{"ksql", "streamsProperties", "sessionVariables"}`) answers the shell's PRINT lines; POST /query-stream
- * (`{"sql", "properties", "sessionVariables"}`) answers one line per record (ksqlDB's delimited form). Both run on
+ * (`{"sql", "properties", "sessionVariables"}`) answers ksqlDB's delimited form (JSON lines: a header, then an
+ * array per record) or, to a client that prefers JSON, the same as one JSON array. Both run on
  * HTTP/1.1 (chunked) and HTTP/2, until LIMIT or until the client goes. Anything refused is refused before the
  * status line, with the error body and status /ksql would give.
  */
@@ -158,17 +174,20 @@ function statementStarts(text: string): Loc[] {
 
 /**
  * ksqlDB's choice of answer. /query is its text stream whenever the client takes JSON (its route for the JSON
- * types comes first), and the delimited form only when asked for that alone. /query-stream answers PRINT delimited
- * only: a client that accepts only JSON gets 406, as from ksqlDB.
+ * types comes first), and the delimited form only when asked for that alone. /query-stream answers delimited
+ * unless the client prefers JSON, which it then gets as one array; one that takes neither gets 406.
  */
 function outputFor(path: QueryPath, accept: string | undefined): Output {
   const given = accept?.trim() ? accept : undefined;
   if (path === '/query') {
     return given !== undefined && negotiate(given, JSON_TYPES) === undefined && negotiate(given, [DELIMITED]) !== undefined ? DELIMITED_LINES : TEXT;
   }
-  // The one form it has: taken whenever the client accepts it at all, even below JSON.
-  if (given === undefined || negotiate(given, [DELIMITED]) !== undefined) return DELIMITED_LINES;
-  throw new SluiceError('NOT_ACCEPTABLE', `PRINT on /query-stream answers ${DELIMITED} (one record a line) only, which Accept: ${given} does not allow`);
+  if (given === undefined) return DELIMITED_LINES;
+  // The delimited form first among equals: '*/*' gets it, as ksqlDB's own clients expect.
+  const chosen = negotiate(given, [DELIMITED, 'application/json']);
+  if (chosen === DELIMITED) return DELIMITED_LINES;
+  if (chosen === 'application/json') return JSON_ARRAY;
+  throw new SluiceError('NOT_ACCEPTABLE', `PRINT on /query-stream answers ${DELIMITED} (JSON lines) or application/json, which Accept: ${given} does not allow`);
 }
 
 /** The first of `offered` the Accept header takes, in the client's order of preference (q, then position). */
@@ -206,28 +225,58 @@ async function stream(res: ApiResponse, print: PrintEntity, log: Log, output: Ou
   const send = async (text: string): Promise<void> => {
     if (signal.aborted) return;
     quiet = false;
+    // Clients of the delimited form (ksqldb-js) parse each chunk that arrives as one JSON document: each line goes
+    // out on its own (its own HTTP/2 DATA frame) before the next is written, rather than batched with it.
+    if (output.form === 'delimited') return written(res, text, signal);
     if (res.write(text)) return;
     blocked = true;
     await drained(res, signal);
     blocked = false;
   };
-  const heartbeat = output.text
-    ? setInterval(() => {
-        if (quiet && !blocked && !signal.aborted) res.write('\n');
-        quiet = true;
-      }, HEARTBEAT_MS)
-    : undefined;
+  const heartbeat =
+    output.form === 'text'
+      ? setInterval(() => {
+          if (quiet && !blocked && !signal.aborted) res.write('\n');
+          quiet = true;
+        }, HEARTBEAT_MS)
+      : undefined;
+  const header = { queryId: `print-${randomUUID()}`, ...PRINT_COLUMNS };
+  // What goes before each element of the JSON array, and what closes it.
+  let separator = '[';
+  const element = (value: unknown): string => {
+    const text = `${separator}${JSON.stringify(redactor.redactDeep(value))}`;
+    separator = ',\n';
+    return text;
+  };
+  // The shell's lines, the format lines among them as the records show the formats (none before the first).
+  const formats = new PrintFormats();
+  const line = (r: LogRecord): string => {
+    if (output.form === 'text') return `${redactor.redact(printLines(r, formats))}\n`;
+    if (output.form === 'delimited') return `${JSON.stringify(redactor.redactDeep(printRow(r)))}\n`;
+    return element(printRow(r));
+  };
   try {
-    // The shell's lines, the format lines among them as the records show the formats (none before the first).
-    const formats = output.text ? new PrintFormats() : undefined;
-    await printRecords(print, log, (r) => send(`${redactor.redact(formats ? printLines(r, formats) : printLine(r))}\n`), signal);
-    if (!gone.aborted) res.end();
+    if (output.form !== 'text') await send(output.form === 'delimited' ? `${JSON.stringify(header)}\n` : element(header));
+    await printRecords(print, log, (r) => send(line(r)), signal);
+    if (!gone.aborted) res.end(output.form === 'json' ? ']\n' : undefined);
   } catch (err) {
-    // The status line is gone: as ksqlDB ends a failing PRINT, the error is the last line.
-    if (!gone.aborted) res.end(`${JSON.stringify(redactor.redactDeep(genericError(toSluiceError(err))))}\n`);
+    // The status line is gone: as ksqlDB ends a failing PRINT, the error is the last line (the array's last element).
+    const error = genericError(toSluiceError(err));
+    if (!gone.aborted) res.end(output.form === 'json' ? `${element(error)}]\n` : `${JSON.stringify(redactor.redactDeep(error))}\n`);
   } finally {
     clearInterval(heartbeat);
   }
+}
+
+function written(res: ApiResponse, text: string, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    res.write(text, done);
+  });
 }
 
 function drained(res: ApiResponse, signal: AbortSignal): Promise<void> {

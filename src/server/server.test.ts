@@ -329,6 +329,19 @@ describe('WebSocket /ws', () => {
     await expect(c.next(() => false, 2000)).rejects.toThrow(/socket closed \(1009/);
   });
 
+  it('answers the requests it took before a frame over the limit, then closes with 1009', async () => {
+    const r = await server({ maxRequestBytes: 4096 });
+    const c = await client(r.wsUrl);
+    const file = path.join(r.dir, 'big.txt');
+    // Back to back, in one write: the CREATE is taken (it waits for the group commit) when the big frame's header is read.
+    c.ws.send(JSON.stringify({ id: 1, sql: `CREATE SOURCE CONNECTOR before_big WITH ('connector.class' = 'FileStreamSource', 'file' = '${file}', 'topic' = 'bb');` }));
+    c.ws.send(JSON.stringify({ id: 2, sql: `SHOW CONNECTORS; -- ${'x'.repeat(10_000)}` }));
+    for (const deadline = Date.now() + 5000; c.closed === undefined && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(c.closed?.code).toBe(1009);
+    expect(r.engine.catalog.getConnector('BEFORE_BIG')).toBeDefined();
+    expect(c.frames).toEqual([expect.objectContaining({ id: 1, results: [expect.objectContaining({ '@type': 'connector_info' })] })]);
+  });
+
   it('keeps DEFINE and SET for the life of the socket, apart from other sockets', async () => {
     const r = await server();
     const a = await client(r.wsUrl);

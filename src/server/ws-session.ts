@@ -29,6 +29,12 @@ export interface WsSessionOptions {
 }
 
 const RECHECK_MS = 10;
+/** Close codes ws gives when it cannot read a frame (RFC 6455 §7.4.1): protocol error, bad UTF-8, too big. */
+const READER_FAILURES = new Set([1002, 1007, 1009]);
+/** How long a failed socket waits for the answers it owes. */
+const FAILED_READ_GRACE_MS = 30_000;
+/** A close frame's reason fits in 123 bytes. */
+const MAX_REASON_BYTES = 120;
 
 type RequestId = string | number;
 
@@ -55,7 +61,45 @@ export class WsSession {
   ) {
     socket.on('message', (data, isBinary) => this.receive(data, isBinary));
     socket.on('close', () => this.close());
-    socket.on('error', (err) => o.logger.debug(`websocket: ${err.message}`));
+    socket.on('error', (err) => {
+      o.logger.debug(`websocket: ${err.message}`);
+      if (this.failedRead) this.failedRead.reason = err.message;
+    });
+    this.answerBeforeFailing();
+  }
+
+  /** Set when ws's reader failed (a frame over the limit…) and its close waits for the answers still owed. */
+  private failedRead: { code: number; reason: string; close: () => void } | undefined;
+
+  /**
+   * ws closes the socket the moment its reader fails — 1009 for a frame over maxPayload (found from the frame's
+   * header, before it is read), 1002 or 1007 for a broken frame — and what is sent after that is dropped. A request
+   * taken before the bad frame would then run (a CREATE creates its connector) and its answer be lost. ws stops
+   * reading before it closes, so nothing new is taken; the close waits until the answers owed have gone out.
+   */
+  private answerBeforeFailing(): void {
+    const close = this.socket.close.bind(this.socket);
+    this.socket.close = (code?: number, reason?: string | Buffer) => {
+      if (this.failedRead || !READER_FAILURES.has(code ?? 0) || this.open.size === 0) return close(code, reason);
+      const failed = {
+        code: code!,
+        reason: reason === undefined ? '' : reason.toString(),
+        close: () => {
+          clearTimeout(timer);
+          close(failed.code, failed.reason.slice(0, MAX_REASON_BYTES));
+        },
+      };
+      // A commit that never ends must not keep the socket open for ever.
+      const timer = setTimeout(failed.close, FAILED_READ_GRACE_MS);
+      timer.unref();
+      this.failedRead = failed;
+    };
+  }
+
+  /** A request was answered: if ws's reader failed and this was the last answer owed, the socket closes now. */
+  private answered(id: RequestId): void {
+    this.open.delete(id);
+    if (this.failedRead && this.open.size === 0) this.failedRead.close();
   }
 
   private close(): void {
@@ -211,28 +255,29 @@ export class WsSession {
       },
       (failure) => {
         this.waiting -= 1;
-        this.open.delete(id);
-        if (failure !== undefined || !outcome) return this.send({ id, error: errorOf(failure) });
-        this.send({ id, results: outcome.entities, executed: outcome.executed });
-        this.streamPrints(id, outcome.entities);
+        if (failure !== undefined || !outcome) this.send({ id, error: errorOf(failure) });
+        else {
+          this.send({ id, results: outcome.entities, executed: outcome.executed });
+          this.streamPrints(id, outcome.entities);
+        }
+        this.answered(id);
       },
     );
   }
 
   private answer(id: RequestId, entities: Entity[] | undefined, failure: unknown, goOn: boolean): void {
-    this.open.delete(id);
-    if (!entities) {
-      this.send({ id, error: errorOf(failure) });
-      return;
-    }
+    const frame = this.answerFrame(id, entities, failure, goOn);
+    this.send(frame);
+    if (entities && 'results' in frame) this.streamPrints(id, entities);
+    this.answered(id);
+  }
+
+  private answerFrame(id: RequestId, entities: Entity[] | undefined, failure: unknown, goOn: boolean): Record<string, unknown> {
+    if (!entities) return { id, error: errorOf(failure) };
     const failed = entities.findIndex(isError);
     // onError "continue" (the shell's way): every statement ran; errors are among the results.
-    if (failed >= 0 && !goOn) {
-      this.send({ id, error: { ...entities[failed], entities: entities.slice(0, failed) } });
-      return;
-    }
-    this.send({ id, results: entities });
-    this.streamPrints(id, entities);
+    if (failed >= 0 && !goOn) return { id, error: { ...entities[failed], entities: entities.slice(0, failed) } };
+    return { id, results: entities };
   }
 
   /**

@@ -119,6 +119,25 @@ describe('complete: property keys', () => {
     expect(complete(text, ctx)).toEqual({ candidates: ["'batch.size'"], replace: "'b" });
   });
 
+  it("follows a key typed in full with ' = ', then completes its value", () => {
+    const create = 'CREATE SOURCE CONNECTOR x WITH (';
+    expect(complete(`${create}'connector.class'`, ctx)).toEqual({ candidates: ["'connector.class' = "], replace: "'connector.class'" });
+    // The quote not closed yet: the only key it can be.
+    expect(complete(`${create}'connector.class`, ctx)).toEqual({ candidates: ["'connector.class' = "], replace: "'connector.class" });
+    // After the key and a space, the '=' itself.
+    expect(complete(`${create}'connector.class' `, ctx)).toEqual({ candidates: ['='], replace: '' });
+    expect(complete(`${create}'connector.class' = `, ctx).candidates).toEqual(expect.arrayContaining(["'FileStreamSource'"]));
+    const given = `${create}'connector.class' = 'FileStreamSource', `;
+    expect(complete(`${given}'topic'`, ctx)).toEqual({ candidates: ["'topic' = "], replace: "'topic'" });
+    expect(complete(`${given}'topic' `, ctx).candidates).toEqual(['=']);
+    expect(complete("alter connector my_sink set ('file'", ctx).candidates).toEqual(["'file' = "]);
+    expect(complete("SET 'sluice.unknown.keys' ", ctx).candidates).toEqual(['=']);
+    // Not complete yet: the keys it may become, as before.
+    expect(complete(`${given}'fi`, ctx).candidates).toEqual(["'file'"]);
+    // UNSET lists keys without values: no '='.
+    expect(complete("ALTER CONNECTOR MY_SINK UNSET ('file'", ctx).candidates).toEqual(["'file'"]);
+  });
+
   it('offers no keys for an unknown class', () => {
     expect(complete("CREATE SOURCE CONNECTOR x WITH ('connector.class'='Nope', ", ctx).candidates).toEqual([]);
   });

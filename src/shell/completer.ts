@@ -163,6 +163,14 @@ function keyCandidates(cursor: Cursor, ctx: CompletionContext): string[] {
     .map((k) => (k.endsWith('.') ? `'${k.split("'").join("''")}` : quoteString(k)));
 }
 
+/** The key candidate the word being typed already is in full, if it is one: its quote closed, or the only choice. */
+function wholeKey(cursor: Cursor, keys: readonly string[]): string | undefined {
+  if (cursor.partial === '') return undefined;
+  const exact = keys.find((k) => k === quoteString(innerText(cursor)));
+  if (exact === undefined) return undefined;
+  return CLOSED_QUOTED.has(cursor.partialType ?? '') || keys.length === 1 ? exact : undefined;
+}
+
 function classCandidates(cursor: Cursor, ctx: CompletionContext): string[] {
   const typed = innerText(cursor).toLowerCase();
   return [...new Set(ctx.classNames?.() ?? [])].filter((c) => c.toLowerCase().startsWith(typed)).map(quoteString);
@@ -224,8 +232,16 @@ export function complete(before: string, ctx: CompletionContext): Completion {
       if (type.startsWith(typedUpper)) out.add(caseOf(type));
     } else if (rule === 'identifier' && parentRule !== undefined && NAMES_EXISTING.has(parentRule)) {
       nameCandidates(cursor, ctx).forEach((c) => out.add(c));
+    } else if (type === 'Equals') {
+      // After a key and a space.
+      if (partial === '' && (rule === 'property' || rule === 'setProperty')) out.add('=');
     } else if (!inValue && (rule === 'property' || rule === 'keyList' || (rule === 'identifier' && parentRule === 'property'))) {
-      keyCandidates(cursor, ctx).forEach((c) => out.add(c));
+      const keys = keyCandidates(cursor, ctx);
+      // A key typed in full (its quote closed, or the only one it can be) is followed by ' = ', as psql completes
+      // the next word: the value's completion comes with the next Tab.
+      const whole = rule !== 'keyList' ? wholeKey(cursor, keys) : undefined;
+      if (whole !== undefined) return { candidates: [`${whole} = `], replace: partial };
+      keys.forEach((c) => out.add(c));
     }
   }
   // Shell commands are only recognised as the first word of an empty buffer.

@@ -6,6 +6,7 @@ import { allFieldsFor } from '../connectors/framework.js';
 import type { Engine } from '../engine/engine.js';
 import type { Entity } from '../engine/results.js';
 import { toSluiceError } from '../errors/base.js';
+import { routeStderrLines } from '../runtime/logger.js';
 import { renderEntity } from '../render/entity.js';
 import { renderCommandError } from '../render/error.js';
 import { parseShellCommand, SHELL_HELP, type ShellCommand } from './commands.js';
@@ -85,8 +86,11 @@ export async function runInteractive(opts: InteractiveShellOptions): Promise<num
         const { candidates, replace } = complete(buffer === '' ? line : `${buffer}\n${line}`, ctx);
         // readline can only replace text on the current line.
         if (replace.includes('\n') || !line.endsWith(replace)) return [[], ''];
-        // A unique completion ends the word, as in bash and psql, so the next word can follow at once.
-        return [candidates.length === 1 ? [`${candidates[0]} `] : candidates, replace];
+        // A unique completion ends the word, as in bash and psql, so the next word can follow at once — unless it
+        // ends with its own separator (' = ' after a key) or is left open (a key prefix such as 'value.converter.).
+        const only = candidates.length === 1 ? candidates[0]! : undefined;
+        const leftOpen = only !== undefined && (only.endsWith(' ') || /^'(?:[^']|'')*$/.test(only));
+        return [only === undefined ? candidates : [leftOpen ? only : `${only} `], replace];
       } catch {
         return [[], ''];
       }
@@ -94,10 +98,41 @@ export async function runInteractive(opts: InteractiveShellOptions): Promise<num
   });
   rl.on('history', syncRecall);
 
+  // Whether the prompt is on screen, waiting for input (not while a statement runs or a PRINT streams).
+  let prompting = false;
   const prompt = () => {
     rl.setPrompt(buffer === '' ? PROMPT : CONTINUATION_PROMPT);
     rl.prompt();
+    prompting = true;
   };
+
+  // Log lines and notices come at any time. Over the prompt they would run into what is being typed: the prompt
+  // and the input are taken off the screen, the line printed, and both drawn again with the cursor where it was.
+  const stderrLine = (line: string) => {
+    if (!prompting) {
+      errorOutput.write(`${line}\n`);
+      return;
+    }
+    const { rows } = rl.getCursorPos();
+    readline.moveCursor(output, 0, -rows);
+    readline.cursorTo(output, 0);
+    readline.clearScreenDown(output);
+    errorOutput.write(`${line}\n`);
+    // readline redraws from as many rows above as the cursor was below the prompt: those rows, blank, are the ones
+    // it goes back up over.
+    output.write('\n'.repeat(rows));
+    rl.prompt(true);
+  };
+  routeStderrLines(stderrLine);
+
+  // readline's Ctrl-L clears the screen and draws the prompt again — also while a statement runs or a PRINT
+  // streams, where there is no prompt: its rows would follow that stray prompt. Then only the screen is cleared.
+  const onKeypress = (_s: string | undefined, key: { ctrl?: boolean; name?: string } | undefined) => {
+    if (prompting || !key?.ctrl || key.name !== 'l') return;
+    readline.cursorTo(output, 0);
+    readline.clearScreenDown(output);
+  };
+  opts.input.on('keypress', onKeypress);
 
   const remember = (text: string) => {
     if (history.add(historyEntry(text))) syncRecall();
@@ -183,6 +218,7 @@ export async function runInteractive(opts: InteractiveShellOptions): Promise<num
     if (!busy) prompt();
   };
   rl.on('line', (line) => {
+    prompting = false;
     if (busy) typedAhead.push(line);
     else onLine(line);
   });
@@ -203,6 +239,9 @@ export async function runInteractive(opts: InteractiveShellOptions): Promise<num
   const closed = new Promise<void>((resolve) => {
     // Ctrl-D on an empty line, `exit`, or the terminal going away.
     rl.on('close', () => {
+      prompting = false;
+      routeStderrLines(undefined);
+      opts.input.off('keypress', onKeypress);
       output.write(`${exitedByCommand ? '' : '\n'}Exiting Sluice.\n`);
       resolve();
     });

@@ -16,9 +16,10 @@ export interface SilentServer {
 /**
  * Answers a request only when `answer` gives an answer for it; every other request waits for ever. An answer may
  * be several frames (each sent with the request's id), and a string is sent as it is, to send what is not a frame.
+ * A port may be given, to stand in for a server that restarted there.
  */
-export async function silentServer(answer: (request: Frame) => Frame | (Frame | string)[] | undefined = () => undefined): Promise<SilentServer> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+export async function silentServer(answer: (request: Frame) => Frame | (Frame | string)[] | undefined = () => undefined, port = 0): Promise<SilentServer> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port });
   await new Promise<void>((resolve, reject) => {
     wss.once('listening', resolve);
     wss.once('error', reject);
