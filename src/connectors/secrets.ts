@@ -1,5 +1,6 @@
 import { allFieldsFor, frameworkFieldsFor } from './framework.js';
 import type { ConnectorDefinition } from './schema.js';
+import { maskUrlSecrets, urlSecrets } from './url-secrets.js';
 import { findField } from './values.js';
 
 /** Keys that look secret whatever the schema says, so keys passed through prefix families are covered too. */
@@ -17,9 +18,28 @@ export function isSecretKey(key: string, def?: ConnectorDefinition): boolean {
   return SECRET_KEY_PATTERN.test(key) || JAAS_CONFIG.test(key);
 }
 
-/** A copy safe to show in DESCRIBE, logs and errors. */
+/**
+ * A config value as it may be shown: a secret key's value wholly masked, a URL with only its password parts masked
+ * (see url-secrets.ts), anything else unchanged. Values are masked by what they are, never by what they contain:
+ * a password 'postgres' leaves 'jdbc:postgresql://…' and a user 'postgres' alone.
+ */
+export function maskValue(key: string, value: string, def?: ConnectorDefinition): string {
+  return isSecretKey(key, def) ? MASK : maskUrlSecrets(value, MASK);
+}
+
+/** A copy safe to show in DESCRIBE, config versions, answers and errors. */
 export function maskConfig(config: Readonly<Record<string, string>>, def?: ConnectorDefinition): Record<string, string> {
   const masked: Record<string, string> = {};
-  for (const [key, value] of Object.entries(config)) masked[key] = isSecretKey(key, def) ? MASK : value;
+  for (const [key, value] of Object.entries(config)) masked[key] = maskValue(key, value, def);
   return masked;
+}
+
+/** Every secret a config holds (secret keys' values, URLs' passwords), for scrubbing free text such as driver messages. */
+export function secretValues(config: Readonly<Record<string, string>>, def?: ConnectorDefinition): string[] {
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(config)) {
+    if (isSecretKey(key, def)) out.push(value);
+    else out.push(...urlSecrets(value));
+  }
+  return out;
 }

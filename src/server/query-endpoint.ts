@@ -3,7 +3,7 @@ import { Semicolon } from '../../grammar/tokens.js';
 import { printLine, printRecords } from '../cli/print-stream.js';
 import type { Engine } from '../engine/engine.js';
 import { errorEntities } from '../engine/errors.js';
-import { isError, printTarget, type PrintEntity, type StatementErrorEntity } from '../engine/results.js';
+import { isError, type PrintEntity, type StatementErrorEntity } from '../engine/results.js';
 import { Session } from '../engine/session.js';
 import { SluiceError, toSluiceError } from '../errors/base.js';
 import type { Log } from '../platform/log.js';
@@ -106,7 +106,7 @@ async function preparePrint(text: string, session: Session, engine: Engine, log:
   const source = first.ok ? first.statement.source : first.source;
   const refuse = (err: SluiceError, statementText: string): Prepared => ({
     ok: false,
-    error: errorEntities(err, engine.redactor.redact(maskUnparsedText(statementText)), source, engine.redactor)[0]!,
+    error: errorEntities(err, maskUnparsedText(statementText), source, engine.redactor)[0]!,
   });
   const starts = statementStarts(text);
   if (items.length > 1) {
@@ -124,7 +124,7 @@ async function preparePrint(text: string, session: Session, engine: Engine, log:
   const [entity] = engine.execute(text, session, { stopOnError: true });
   if (entity && isError(entity)) return { ok: false, error: entity };
   if (!first.ok || entity?.['@type'] !== 'print_topic') throw new SluiceError('INTERNAL_ERROR', `PRINT gave ${entity?.['@type'] ?? 'nothing'}`);
-  const topic = printTarget(entity);
+  const topic = entity.topic;
   // As ksqlDB's /query: a topic that does not exist is an error, not a wait (the shell and /ws wait for it).
   const topicToken = first.statement.tokens[1];
   const topicLoc = topicToken ? tokenLoc(topicToken) : first.statement.loc;
@@ -220,11 +220,12 @@ async function stream(res: ApiResponse, print: PrintEntity, log: Log, output: Ou
     : undefined;
   try {
     if (output.text) await send(FORMAT_LINES);
-    await printRecords(print, log, (r) => send(`${redactor.redact(printLine(r))}\n`), signal);
+    // Records are the user's data: shown as they are.
+    await printRecords(print, log, (r) => send(`${printLine(r)}\n`), signal);
     if (!gone.aborted) res.end();
   } catch (err) {
     // The status line is gone: as ksqlDB ends a failing PRINT, the error is the last line.
-    if (!gone.aborted) res.end(`${JSON.stringify(redactor.redactDeep(genericError(toSluiceError(err))))}\n`);
+    if (!gone.aborted) res.end(`${JSON.stringify(genericError(toSluiceError(err), redactor))}\n`);
   } finally {
     clearInterval(heartbeat);
   }

@@ -6,6 +6,7 @@ import { Session } from '../engine/session.js';
 import { SluiceError, toSluiceError } from '../errors/base.js';
 import type { Log } from '../platform/log.js';
 import type { Logger } from '../runtime/logger.js';
+import type { SecretRedactor } from '../sql/secret-redactor.js';
 import { genericError, type GenericError } from './errors.js';
 import type { GroupCommit } from './group-commit.js';
 import { applyProperties, applyVariables, isObject } from './request.js';
@@ -79,7 +80,7 @@ export class WsSession {
       this.handle(frame);
     } catch (err) {
       const id = isObject(frame) && isId(frame['id']) ? frame['id'] : undefined;
-      this.send(id === undefined ? { error: errorOf(err) } : { id, error: errorOf(err) });
+      this.send(id === undefined ? { error: errorOf(err, this.o.engine.redactor) } : { id, error: errorOf(err, this.o.engine.redactor) });
     }
     this.holdIfBehind();
   }
@@ -212,7 +213,7 @@ export class WsSession {
       (failure) => {
         this.waiting -= 1;
         this.open.delete(id);
-        if (failure !== undefined || !outcome) return this.send({ id, error: errorOf(failure) });
+        if (failure !== undefined || !outcome) return this.send({ id, error: errorOf(failure, this.o.engine.redactor) });
         this.send({ id, results: outcome.entities, executed: outcome.executed });
         this.streamPrints(id, outcome.entities);
       },
@@ -222,7 +223,7 @@ export class WsSession {
   private answer(id: RequestId, entities: Entity[] | undefined, failure: unknown, goOn: boolean): void {
     this.open.delete(id);
     if (!entities) {
-      this.send({ id, error: errorOf(failure) });
+      this.send({ id, error: errorOf(failure, this.o.engine.redactor) });
       return;
     }
     const failed = entities.findIndex(isError);
@@ -258,7 +259,7 @@ export class WsSession {
           this.send({ id, done: true, printed, cancelled: ac.signal.aborted });
         }
       } catch (err) {
-        this.send({ id, error: errorOf(err) });
+        this.send({ id, error: errorOf(err, this.o.engine.redactor) });
       } finally {
         this.streams.delete(id);
       }
@@ -282,7 +283,7 @@ export class WsSession {
       this.socket.close(1008, 'the client does not read what it asked for');
       return;
     }
-    this.socket.send(JSON.stringify(this.o.engine.redactor.redactDeep(message)));
+    this.socket.send(JSON.stringify(message));
   }
 }
 
@@ -290,6 +291,6 @@ function isId(x: unknown): x is RequestId {
   return typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x));
 }
 
-function errorOf(err: unknown): GenericError {
-  return genericError(err instanceof SluiceError ? err : toSluiceError(err));
+function errorOf(err: unknown, redactor: SecretRedactor): GenericError {
+  return genericError(err instanceof SluiceError ? err : toSluiceError(err), redactor);
 }

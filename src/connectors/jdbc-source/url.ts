@@ -26,7 +26,8 @@ export interface ServerTarget {
 
 export type Target = SqliteTarget | ServerTarget;
 
-const SERVER = /^jdbc:(postgresql|mysql|mariadb):\/\/(?:([^@/?]*)@)?(\[[^\]]+\]|[^:/?,]*)(?::(\d+))?(?:\/([^?]*))?(?:\?(.*))?$/i;
+// The userinfo runs to the authority's last '@', as in url-secrets.ts, so a raw '@' in a password stays in the password.
+const SERVER = /^jdbc:(postgresql|mysql|mariadb):\/\/(?:([^/?#]*)@)?(\[[^\]]+\]|[^:/?,@]*)(?::(\d+))?(?:\/([^?]*))?(?:\?(.*))?$/i;
 
 function decode(s: string): string {
   try {

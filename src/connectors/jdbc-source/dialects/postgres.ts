@@ -104,7 +104,8 @@ export async function openPostgres(o: DialectOptions & { target: ServerTarget })
   const user = o.user ?? t.user;
   const password = o.password ?? t.password;
   const where = describeTarget({ ...t, user });
-  const secrets = [password];
+  // A driver may echo either password: the one it was given, or the URL's one that connection.password overrides.
+  const secrets = [password, t.password];
   const zone = o.zone;
   const sslmode = (t.params.sslmode ?? (t.params.ssl === 'true' ? 'require' : '')).toLowerCase();
   const ssl = sslmode === 'require' || sslmode === 'prefer' ? { rejectUnauthorized: false } : sslmode.startsWith('verify') ? true : undefined;
