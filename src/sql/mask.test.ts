@@ -166,6 +166,16 @@ describe('SecretRedactor', () => {
     expect(r.redact('a hunter2-long b hunter2 c')).toBe(`a ${MASK} b ${MASK} c`);
   });
 
+  it('masks a secret that stands on its own, not one inside a longer word', () => {
+    const r = new SecretRedactor();
+    r.add('postgres');
+    r.add('-pw!');
+    expect(r.redact("PostgreSQL at h:5432/postgres as user 'postgres': jdbc:postgresql://x, postgres_src, 2postgres")).toBe(
+      `PostgreSQL at h:5432/${MASK} as user '${MASK}': jdbc:postgresql://x, postgres_src, 2postgres`,
+    );
+    expect(r.redact('password=postgres;a-pw!b')).toBe(`password=${MASK};a${MASK}b`);
+  });
+
   it('ignores short values, empty values, undefined and the mask itself', () => {
     const r = new SecretRedactor();
     for (const v of ['', 'abc', undefined, MASK]) r.add(v);
