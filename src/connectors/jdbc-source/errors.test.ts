@@ -154,6 +154,9 @@ if (gate(myBackend)) {
       expectRetriable(refused, /^cannot reach MariaDB at 127\.0\.0\.1:1\/test as user 'root' while connecting: connection refused \(ECONNREFUSED\)$/);
       const denied = await failure(startTask({ ...base, 'connection.url': `jdbc:mysql://${MARIADB.host}:${MARIADB.port}/test?user=root`, 'connection.password': SECRET }));
       expectFatal(denied, /^MySQL at 127\.0\.0\.1:3306\/test as user 'root' rejected the credentials \(ER_ACCESS_DENIED_ERROR\): Access denied/);
+      // A ';password=' parameter is a password, not a part of the database's name that every message would show.
+      const semicolon = await failure(startTask({ ...base, 'connection.url': `jdbc:mysql://${MARIADB.host}:${MARIADB.port}/test;password=${SECRET}?user=root` }));
+      expectFatal(semicolon, /^MySQL at 127\.0\.0\.1:3306\/test as user 'root' rejected the credentials \(ER_ACCESS_DENIED_ERROR\)/);
     });
 
     it("connects with the credentials of the URL (userinfo raw or percent-encoded, or ?user=&password=); a wrong one there is not shown", async () => {
