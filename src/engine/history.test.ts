@@ -168,6 +168,14 @@ describe("a URL's password (issue 10)", () => {
     expect(h.catalog.getConnector('PG')?.config['connection.url']).toBe('jdbc:mysql://root:New-Pw-7@h/db?password=Other-Pw-8');
   });
 
+  it('is masked in the config versions of a catalog written before it was (stored statement text in plain)', () => {
+    const text = "CREATE SOURCE CONNECTOR old WITH ('connector.class'='JdbcSource', 'connection.url'='jdbc:mysql://root:Old-Pw-3@h/db', 'mode'='bulk');";
+    h.catalog.createConnector({ name: 'OLD', type: 'SOURCE', className: 'io.confluent.connect.jdbc.JdbcSourceConnector', config: { 'connection.url': 'jdbc:mysql://root:Old-Pw-3@h/db', mode: 'bulk' }, statementText: text });
+    const described = only(h.exec('DESCRIBE CONNECTOR old EXTENDED;'), 'connector_description');
+    expect(described.versions?.[0]?.statementText).toBe(text.replace('Old-Pw-3', '********'));
+    expect(described.config?.['connection.url']).toBe('jdbc:mysql://root:********@h/db');
+  });
+
   it('is masked in the statement text of a failing statement, and the error quotes the URL masked', () => {
     const out = h.exec("CREATE SOURCE CONNECTOR bad WITH ('connector.class'='JdbcSource', 'connection.url'='jdbc:mariadb://root:Fail-Pw-1@h/db', 'mode'='bulk', 'poll.interval.ms'='soon');");
     const err = only(out, 'statement_error');
