@@ -34,6 +34,37 @@ export function maskConfig(config: Readonly<Record<string, string>>, def?: Conne
   return masked;
 }
 
+/** A character that continues a word: a secret next to one is part of something else. */
+const WORD = /[\p{L}\p{N}_]/u;
+
+/**
+ * Free text (a driver's message, a trace, a log line) with every occurrence of the given secrets that stands on
+ * its own replaced by the mask; one inside a longer word is not (a password 'postgres' leaves 'postgresql' and
+ * 'postgres_src' alone), since a message that echoes a password sets it off by quotes, spaces or punctuation.
+ * Longer secrets first, so one that contains another is masked whole.
+ */
+export function scrubSecrets(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  const known = secrets.filter((s): s is string => s !== undefined && s !== '' && s !== MASK).sort((a, b) => b.length - a.length);
+  for (const v of known) {
+    if (!out.includes(v)) continue;
+    const head = WORD.test(v[0]!);
+    const tail = WORD.test(v[v.length - 1]!);
+    let result = '';
+    let at = 0;
+    for (let i = out.indexOf(v); i >= 0; i = out.indexOf(v, i + 1)) {
+      if (i < at) continue;
+      const joinedBefore = head && i > 0 && WORD.test(out[i - 1]!);
+      const joinedAfter = tail && i + v.length < out.length && WORD.test(out[i + v.length]!);
+      if (joinedBefore || joinedAfter) continue;
+      result += out.slice(at, i) + MASK;
+      at = i + v.length;
+    }
+    out = result + out.slice(at);
+  }
+  return out;
+}
+
 /** Every secret a config holds (secret keys' values, URLs' passwords), for scrubbing free text such as driver messages. */
 export function secretValues(config: Readonly<Record<string, string>>, def?: ConnectorDefinition): string[] {
   const out: string[] = [];

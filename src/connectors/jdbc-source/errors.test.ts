@@ -56,7 +56,7 @@ describe('classification', () => {
     expect(classifyPostgres(pgErr('55P03'), 'reading', 'PG', [SECRET])).toBeInstanceOf(RetriableTaskError); // lock
     expect(classifyPostgres(pgErr('08006'), 'reading', 'PG', [SECRET])).toBeInstanceOf(RetriableTaskError);
     expect(classifyPostgres(pgErr('28P01'), 'connecting', 'PG', [SECRET]).message).toBe(
-      'PG rejected the credentials (SQLSTATE 28P01): server says ****',
+      'PG rejected the credentials (SQLSTATE 28P01): server says ********',
     );
     expect(classifyPostgres(pgErr('42P01'), 'reading', 'PG', [SECRET])).not.toBeInstanceOf(RetriableTaskError);
     const myErr = (errno: number, code: string) => Object.assign(new Error('x'), { errno, code });
