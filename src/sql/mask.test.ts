@@ -83,6 +83,8 @@ describe('maskUnparsedText (text that does not parse)', () => {
     );
     expect(maskUnparsedText("WITH ('connection.url' 'jdbc:postgresql://h/db?user=u&PASSWORD=Pw&ssl=true'")).toBe("WITH ('connection.url' 'jdbc:postgresql://h/db?user=u&PASSWORD=********&ssl=true'");
     expect(maskUnparsedText("WITH ('connection.url'='jdbc:postgresql://postgres@postgres/postgres')")).toBe("WITH ('connection.url'='jdbc:postgresql://postgres@postgres/postgres')");
+    // An unclosed string runs to the end: its URL is masked the same way.
+    expect(maskUnparsedText("WITH (mode='bulk', 'connection.url'='jdbc:mysql://root:Pw@host/db)")).toBe("WITH (mode='bulk', 'connection.url'='jdbc:mysql://root:********@host/db)");
   });
 
   it("blanks a URL's password character by character, keeping columns", () => {

@@ -73,7 +73,7 @@ function keyText(written: string): string {
  */
 export function maskUnparsedText(text: string): string {
   const lexed = tokenize(text);
-  const spans = secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, text));
+  const spans = secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, text), text);
   if (spans.length === 0) return text;
   let out = '';
   let at = 0;
@@ -90,7 +90,7 @@ const maskOf = (span: SecretSpan) => (span.inner ? MASK : QUOTED_MASK);
 /** The same masking, but each secret character becomes '*' so columns stay where they were (source lines). */
 export function blankUnparsedText(text: string): string {
   const lexed = tokenize(text);
-  return blankSpans(text, secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, text)));
+  return blankSpans(text, secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, text), text));
 }
 
 /**
@@ -100,7 +100,7 @@ export function blankUnparsedText(text: string): string {
  */
 export function maskSourceLine(line: string, column: number): { text: string; column: number } {
   const lexed = tokenize(line);
-  const spans = secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, line));
+  const spans = secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, line), line);
   if (spans.length === 0) return { text: line, column };
   const caret = column - 1;
   let out = '';
@@ -144,9 +144,10 @@ const BEFORE_VALUE = new Set(['Equals', 'LParen']);
  * comment between key and value changes nothing. Any other string literal that is a URL has its password parts
  * masked (`inner` spans).
  */
-export function secretValueSpans(tokens: readonly IToken[], unterminated: readonly number[] = []): SecretSpan[] {
+export function secretValueSpans(tokens: readonly IToken[], unterminated: readonly number[] = [], text?: string): SecretSpan[] {
   const spans: SecretSpan[] = [];
   const whole = new Set<number>();
+  const wholeUnclosed = new Set<number>();
   for (let i = 0; i < tokens.length; i++) {
     const key = tokens[i]!;
     if (!KEY_TOKENS.has(key.tokenType.name) || !isSecretKey(keyText(key.image))) continue;
@@ -169,12 +170,18 @@ export function secretValueSpans(tokens: readonly IToken[], unterminated: readon
     }
     const from = (tokens[j - 1] ?? key).endOffset ?? key.startOffset;
     const until = tokens[end]?.startOffset ?? Infinity;
-    for (const u of unterminated) if (u > from && u < until) spans.push({ start: u, end: Number.MAX_SAFE_INTEGER });
+    for (const u of unterminated) {
+      if (u <= from || u >= until) continue;
+      spans.push({ start: u, end: Number.MAX_SAFE_INTEGER });
+      wholeUnclosed.add(u);
+    }
     i = Math.max(i, j - 1);
   }
   tokens.forEach((t, k) => {
     if (t.tokenType.name === 'StringLiteral' && !whole.has(k)) spans.push(...literalUrlSpans(t.image, t.startOffset));
   });
+  // An unclosed string runs to the end of the text: a URL in it is masked as in a closed one.
+  if (text !== undefined) for (const u of unterminated) if (!wholeUnclosed.has(u)) spans.push(...literalUrlSpans(text.slice(u), u));
   return spans.sort((a, b) => a.start - b.start);
 }
 
