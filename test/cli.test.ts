@@ -851,8 +851,11 @@ describe.concurrent('secrets', () => {
       w.sluice(['shell', '--data-dir', 'd4', '--output', 'json'], { input: 'DESCRIBE CONNECTOR j EXTENDED;\nDROP CONNECTOR nope;\n' }),
       w.sluice(['check', 'good.sql', '--data-dir', 'd4']),
     ]);
-    // A known secret is scrubbed even where it shows up under a key that is not secret.
-    later.push(await w.sluice(['shell', '--data-dir', 'd4'], { input: `ALTER CONNECTOR j SET ('connection.url' = '${PW2}');\nDESCRIBE CONNECTOR j EXTENDED;\n` }));
+    // A URL's password is a secret too: masked alone in the error's source line and statement text.
+    later.push(
+      await w.sluice(['shell', '--data-dir', 'd4'], { input: `ALTER CONNECTOR j SET ('connection.url' = 'jdbc:mysql://u:${PW2}@h/db', 'poll.interval.ms' = 'soon');\nDESCRIBE CONNECTOR j EXTENDED;\n` }),
+    );
+    expect(later[2]!.stderr).toContain("'connection.url' = 'jdbc:mysql://u:********@h/db'");
     expectNoSecret(later);
     expect(later[1]!.code).toBe(1); // good.sql re-creates j, which now exists
     expect(later[2]!.stderr).toMatch(/INVALID_CONFIG_VALUE/);

@@ -18,7 +18,9 @@ const env = () => sluiceEnv(path.join(dir, 'history'), { SLUICE_AUTH_TOKEN: unde
 beforeAll(async () => {
   ensureBuilt();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-remote-'));
-  const child = spawnSluice(['serve', '--data-dir', path.join(dir, 'served'), '--port', '0', '--auth-token', 'remote-token-1'], dir, env());
+  // The server reads its token from a file (trailing newline dropped), as the README advises: not visible in ps.
+  fs.writeFileSync(path.join(dir, 'server-token'), 'remote-token-1\n', { mode: 0o600 });
+  const child = spawnSluice(['serve', '--data-dir', path.join(dir, 'served'), '--port', '0', '--auth-token-file', path.join(dir, 'server-token')], dir, env());
   const done = collect(child);
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -30,8 +32,8 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function sluice(args: string[], input?: string): Promise<Result> {
-  const child = spawnSluice(args, dir, env());
+function sluice(args: string[], input?: string, extraEnv: Record<string, string | undefined> = {}): Promise<Result> {
+  const child = spawnSluice(args, dir, { ...env(), ...extraEnv });
   const done = collect(child);
   child.stdin.end(input ?? '');
   return done;
@@ -74,14 +76,53 @@ describe('remote use of sluice serve', () => {
     expect(served.stdout).toContain('one');
   });
 
-  it('says clearly when the server refuses the token or cannot be reached', async () => {
+  it('says clearly when the server refuses the token (UNAUTHORIZED) or cannot be reached (SERVER_UNREACHABLE)', async () => {
     const noToken = await sluice(['shell', '--server', server.url, '-e', 'SHOW CONNECTORS;']);
     expect(noToken.code).toBe(1);
-    expect(noToken.stderr).toContain('needs a token');
+    expect(noToken.stderr).toMatch(/UNAUTHORIZED .*needs a bearer token/);
+    expect(noToken.stderr).not.toContain('SERVER_UNREACHABLE');
+    fs.writeFileSync(path.join(dir, 'show.sql'), 'SHOW CONNECTORS;\n');
+    const wrong = await sluice(['run', 'show.sql', '--server', server.url, '--auth-token', 'not-the-token']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/UNAUTHORIZED .*the bearer token given is wrong/);
+    expect(wrong.stderr).not.toContain('not-the-token');
+    fs.writeFileSync(path.join(dir, 'wrong-token'), 'wrong\n');
+    const wrongFile = await sluice(['shell', '--server', server.url, '--auth-token-file', path.join(dir, 'wrong-token'), '-e', 'SHOW CONNECTORS;']);
+    expect(wrongFile.code).toBe(1);
+    expect(wrongFile.stderr).toContain('UNAUTHORIZED');
     const nowhere = await sluice(['shell', '--server', 'http://127.0.0.1:1', '-e', 'SHOW CONNECTORS;']);
     expect(nowhere.code).toBe(1);
     expect(nowhere.stderr).toMatch(/SERVER_UNREACHABLE cannot reach the Sluice server at ws:\/\/127\.0\.0\.1:1\/ws/);
     expect(nowhere.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+});
+
+describe('the bearer token from a file or the environment', () => {
+  it('--auth-token-file (with its trailing newline) and $SLUICE_AUTH_TOKEN are accepted by the client', async () => {
+    fs.writeFileSync(path.join(dir, 'client-token'), 'remote-token-1\r\n', { mode: 0o600 });
+    const fromFile = await sluice(['shell', '--server', server.url, '--auth-token-file', path.join(dir, 'client-token'), '-e', 'SHOW CONNECTORS;']);
+    expect(fromFile.stderr).toBe('');
+    expect(fromFile.code).toBe(0);
+    const fromEnv = await sluice(['shell', '--server', server.url, '-e', 'SHOW CONNECTORS;'], undefined, { SLUICE_AUTH_TOKEN: 'remote-token-1' });
+    expect(fromEnv.stderr).toBe('');
+    expect(fromEnv.code).toBe(0);
+  });
+
+  it('a token file that is missing, empty, or given beside --auth-token is a usage error with a code', async () => {
+    const missing = await sluice(['shell', '--server', server.url, '--auth-token-file', path.join(dir, 'no-such-token'), '-e', 'SHOW CONNECTORS;']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/FILE_NOT_FOUND cannot read the token file .*no-such-token: no such file/);
+    const directory = await sluice(['serve', '--port', '0', '--data-dir', path.join(dir, 'never'), '--auth-token-file', dir]);
+    expect(directory.code).toBe(2);
+    expect(directory.stderr).toMatch(/FILE_UNREADABLE cannot read the token file .*: it is a directory/);
+    fs.writeFileSync(path.join(dir, 'empty-token'), '\n');
+    const empty = await sluice(['serve', '--port', '0', '--data-dir', path.join(dir, 'never'), '--auth-token-file', path.join(dir, 'empty-token')]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/USAGE_ERROR the token file .*empty-token is empty/);
+    const both = await sluice(['shell', '--server', server.url, '--auth-token', 'x', '--auth-token-file', path.join(dir, 'client-token'), '-e', 'SHOW CONNECTORS;']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('USAGE_ERROR');
+    expect(fs.existsSync(path.join(dir, 'never'))).toBe(false);
   });
 });
 

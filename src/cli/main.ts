@@ -35,6 +35,7 @@ interface CommonOptions {
   /** run and shell: use a running `sluice serve` instead of this directory. */
   server?: string;
   authToken?: string;
+  authTokenFile?: string;
   /** With --server: seconds to wait for each answer ('0': no limit). */
   requestTimeout?: string;
 }
@@ -227,7 +228,8 @@ function program(streams: Streams, exit: { code: number }): Command {
   common(cmd.command('run').argument('<file>', 'a .sql script').description('validate a whole script, execute it, then keep its connectors running until Ctrl-C'))
     .option('--until-idle', 'exit once every source found nothing new and every sink committed everything (non-zero if a connector failed)')
     .option('--server <url>', 'run the script on a running sluice serve (e.g. http://127.0.0.1:8088)')
-    .option('--auth-token <token>', 'bearer token for --server (default: $SLUICE_AUTH_TOKEN)')
+    .option('--auth-token <token>', 'bearer token for --server (visible in ps: prefer --auth-token-file or $SLUICE_AUTH_TOKEN)')
+    .option('--auth-token-file <file>', 'read the bearer token for --server from a file')
     .option('--request-timeout <seconds>', 'with --server: how long to wait for each answer (0: no limit)', DEFAULT_REQUEST_TIMEOUT)
     .action(async (file: string, opts: RunOptions) => {
       exit.code = await runCommand(file, opts, streams);
@@ -241,7 +243,8 @@ function program(streams: Streams, exit: { code: number }): Command {
     .option('-f, --file <file>', 'execute the statements of a file, then exit')
     .option('-e, --execute <sql>', 'execute the given statements, then exit')
     .option('--server <url>', 'talk to a running sluice serve (e.g. http://127.0.0.1:8088)')
-    .option('--auth-token <token>', 'bearer token for --server (default: $SLUICE_AUTH_TOKEN)')
+    .option('--auth-token <token>', 'bearer token for --server (visible in ps: prefer --auth-token-file or $SLUICE_AUTH_TOKEN)')
+    .option('--auth-token-file <file>', 'read the bearer token for --server from a file')
     .option('--request-timeout <seconds>', 'with --server: how long to wait for each answer (0: no limit)', DEFAULT_REQUEST_TIMEOUT)
     .action(async (opts: ShellOptions) => {
       exit.code = await shellCommand(opts, streams);
@@ -250,7 +253,8 @@ function program(streams: Streams, exit: { code: number }): Command {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('-p, --port <port>', 'port to listen on (0: any free port)', '8088')
     .option('-f, --file <file>', 'a .sql script to run before serving')
-    .option('--auth-token <token>', 'require Authorization: Bearer <token> (default: $SLUICE_AUTH_TOKEN)')
+    .option('--auth-token <token>', 'require Authorization: Bearer <token> (visible in ps: prefer --auth-token-file or $SLUICE_AUTH_TOKEN)')
+    .option('--auth-token-file <file>', 'read the required bearer token from a file')
     .action(async (opts: ServeOptions & CommonOptions) => {
       exit.code = await serveCommand(opts, streams, readScript, () => sessionFor(opts, 'serve'));
     });

@@ -1,4 +1,4 @@
-import { printTarget, type PrintEntity } from '../engine/results.js';
+import type { PrintEntity } from '../engine/results.js';
 import type { Log, LogRecord, SinkPosition } from '../platform/log.js';
 import type { OutputFormat } from './options.js';
 import { PrintFormats } from './print-formats.js';
@@ -48,7 +48,7 @@ export async function printRecords(p: PrintEntity, log: Log, emit: (r: LogRecord
   let printed = 0;
   let seen = 0;
   const every = Math.max(1, p.interval ?? 1);
-  const topic = printTarget(p);
+  const topic = p.topic;
   while (!signal.aborted && (p.limit === undefined || printed < p.limit)) {
     if (!positions) {
       const info = await log.describeTopic(topic);

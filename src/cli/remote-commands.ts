@@ -11,19 +11,16 @@ import { Printer, type Streams } from './printer.js';
 import { RemoteSession, UnansweredError, type ReconnectOptions } from './remote.js';
 import { writeStderrLine } from '../runtime/logger.js';
 import { untilSignal } from './runtime-host.js';
+import { authToken, type AuthTokenOptions } from './auth-token.js';
 
-export interface RemoteOptions {
+export interface RemoteOptions extends AuthTokenOptions {
   server: string;
-  authToken?: string;
   define: string[];
   output: string;
   /** Seconds to wait for each answer; '0': no limit. */
   requestTimeout?: string;
 }
 
-function token(opts: RemoteOptions): string | undefined {
-  return opts.authToken ?? (process.env['SLUICE_AUTH_TOKEN'] || undefined);
-}
 
 function variables(opts: RemoteOptions): Record<string, string> {
   return Object.fromEntries(definesToVariables(opts.define).list().map((v) => [v.name, v.value]));
@@ -65,7 +62,7 @@ async function withRemote(
   fn: (remote: RemoteSession, interrupted: AbortSignal, stopListening: () => void) => Promise<number>,
   reconnect?: ReconnectOptions,
 ): Promise<number> {
-  const remote = await RemoteSession.connect(opts.server, token(opts), parseRequestTimeout(opts.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT), reconnect);
+  const remote = await RemoteSession.connect(opts.server, authToken(opts), parseRequestTimeout(opts.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT), reconnect);
   const signals = untilSignal();
   const interrupted = new AbortController();
   let caught: NodeJS.Signals = 'SIGINT';

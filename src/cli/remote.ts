@@ -66,8 +66,12 @@ function open(url: string, token: string | undefined, handshakeMs: number): Prom
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => {
       ws.terminate();
-      const why = res.statusCode === 401 ? 'it needs a token (--auth-token or $SLUICE_AUTH_TOKEN), or the one given is wrong' : `it answered HTTP ${res.statusCode}`;
-      reject(new SluiceError('SERVER_UNREACHABLE', `cannot use the Sluice server at ${url}: ${why}`));
+      if (res.statusCode === 401) {
+        const why = token ? 'the bearer token given is wrong' : 'it needs a bearer token (--auth-token-file, $SLUICE_AUTH_TOKEN or --auth-token)';
+        reject(new SluiceError('UNAUTHORIZED', `the Sluice server at ${url} refused the connection: ${why}`));
+        return;
+      }
+      reject(new SluiceError('SERVER_UNREACHABLE', `cannot use the Sluice server at ${url}: it answered HTTP ${res.statusCode}`));
     });
     ws.once('error', (err) => reject(new SluiceError('SERVER_UNREACHABLE', `cannot reach the Sluice server at ${url}: ${err.message}`)));
   });

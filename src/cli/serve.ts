@@ -8,13 +8,13 @@ import { SluiceServer } from '../server/server.js';
 import { parseOutput, resolveDataDir } from './options.js';
 import { Printer, type Streams } from './printer.js';
 import { hostRuntime, stopRuntime, untilSignal } from './runtime-host.js';
+import { authToken, type AuthTokenOptions } from './auth-token.js';
 
-export interface ServeOptions {
+export interface ServeOptions extends AuthTokenOptions {
   dataDir?: string;
   host: string;
   port: string;
   file?: string;
-  authToken?: string;
   output: string;
 }
 
@@ -32,7 +32,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
  */
 export async function serveCommand(opts: ServeOptions, streams: Streams, readScript: (file: string) => string, session: () => import('../engine/session.js').Session): Promise<number> {
   const port = portOf(opts.port);
-  const token = opts.authToken ?? (process.env['SLUICE_AUTH_TOKEN'] || undefined);
+  const token = authToken(opts);
   const format = parseOutput(opts.output);
   const script = opts.file === undefined ? undefined : readScript(opts.file);
   const dataDir = resolveDataDir(opts.dataDir);

@@ -1,4 +1,5 @@
-import { isSecretKey, MASK } from '../connectors/secrets.js';
+import type { ConnectorDefinition } from '../connectors/schema.js';
+import { isSecretKey, maskValue, secretValues } from '../connectors/secrets.js';
 import { validateAlteredConfig } from '../connectors/validate.js';
 import { SqlSemanticError, SluiceErrors } from '../errors/base.js';
 import type { AlterConnectorSet, AlterConnectorUnset, Loc } from '../sql/ast.js';
@@ -9,9 +10,9 @@ import type { AlterConnectorEntity, ConfigChange } from './results.js';
 
 const NAME_KEY = 'name';
 
-function diff(before: Record<string, string>, after: Record<string, string>, secret: (k: string) => boolean): ConfigChange[] {
+function diff(before: Record<string, string>, after: Record<string, string>, def: ConnectorDefinition): ConfigChange[] {
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-  const show = (k: string, v: string | undefined) => (v === undefined ? undefined : secret(k) ? MASK : v);
+  const show = (k: string, v: string | undefined) => (v === undefined ? undefined : maskValue(k, v, def));
   const changes: ConfigChange[] = [];
   for (const key of keys) {
     const [o, n] = [before[key], after[key]];
@@ -73,7 +74,7 @@ export function alterConnector(s: AlterConnectorSet | AlterConnectorUnset, ctx: 
   const secret = (k: string) => isSecretKey(k, def);
   const statementText = s.kind === 'AlterConnectorSet' ? maskStatementText(s, secret) : s.text;
   const config = { ...checked.config, [NAME_KEY]: record.name };
-  const changes = diff(record.config, config, secret);
+  const changes = diff(record.config, config, def);
   const warnings = checked.warnings.map((message) => ({ message }));
   if (changes.length === 0) {
     return {
@@ -88,7 +89,7 @@ export function alterConnector(s: AlterConnectorSet | AlterConnectorUnset, ctx: 
     };
   }
   const updated = ctx.catalog.updateConnectorConfig(record.name, config, statementText);
-  for (const [key, value] of Object.entries(config)) if (secret(key)) ctx.redactor.add(value);
+  for (const value of secretValues(config, def)) ctx.redactor.add(value);
   const restart = updated.desiredState === 'RUNNING';
   return {
     '@type': 'alter_connector',

@@ -19,9 +19,24 @@ export function typeName(type: 'SOURCE' | 'SINK'): 'source' | 'sink' {
   return type === 'SOURCE' ? 'source' : 'sink';
 }
 
-/** The runtime's live view, else what it last persisted, else nothing yet. */
-export function connectorStatus(ctx: Pick<ExecContext, 'runtime' | 'catalog'>, record: ConnectorRecord): ConnectorStatusRecord | undefined {
+/** The runtime's live view, else what it last persisted, else nothing yet; its free text as the runtime wrote it. */
+export function rawStatus(ctx: Pick<ExecContext, 'runtime' | 'catalog'>, record: ConnectorRecord): ConnectorStatusRecord | undefined {
   return ctx.runtime ? ctx.runtime.status(record) : ctx.catalog.getStatus(record.id);
+}
+
+/**
+ * The status as shown (rawStatus). Traces and the last error are free
+ * text from drivers and connectors (a driver may echo the password or the URL it was given): scrubbed of every
+ * known secret here, where every output that shows a status reads it.
+ */
+export function connectorStatus(ctx: Pick<ExecContext, 'runtime' | 'catalog' | 'redactor'>, record: ConnectorRecord): ConnectorStatusRecord | undefined {
+  const status = rawStatus(ctx, record);
+  if (!status) return undefined;
+  const scrub = (s: string) => ctx.redactor.redact(s);
+  const out: ConnectorStatusRecord = { ...status, tasks: status.tasks.map((t) => (t.trace === undefined ? t : { ...t, trace: scrub(t.trace) })) };
+  if (status.trace !== undefined) out.trace = scrub(status.trace);
+  if (status.lastError) out.lastError = { ...status.lastError, message: scrub(status.lastError.message) };
+  return out;
 }
 
 /**

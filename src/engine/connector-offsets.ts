@@ -3,7 +3,7 @@ import type { ConnectorRecord } from '../catalog/types.js';
 import { SqlSemanticError } from '../errors/base.js';
 import type { ListConnectorOffsets, ResetConnectorOffsets } from '../sql/ast.js';
 import type { ExecContext } from './context.js';
-import { connectorStatus, requireConnector, typeName } from './connector-lookup.js';
+import { rawStatus, requireConnector, typeName } from './connector-lookup.js';
 import type { ConnectorOffsetsEntity, OffsetsResetEntity } from './results.js';
 
 type Offsets = ConnectorOffsetsEntity['offsets'];
@@ -19,7 +19,7 @@ export function committedOffsets(ctx: ExecContext, record: ConnectorRecord): Off
 
 /** The topics a connector reads (sinks: the subscribed ones that exist) or has written (sources). */
 export function connectorTopics(ctx: Pick<ExecContext, 'runtime' | 'catalog'>, record: ConnectorRecord): string[] {
-  if (record.type === 'SOURCE') return [...(connectorStatus(ctx, record)?.topics ?? [])].sort();
+  if (record.type === 'SOURCE') return [...(rawStatus(ctx, record)?.topics ?? [])].sort();
   const subscribed = sinkSubscription(record.config);
   if (!(subscribed instanceof RegExp)) return [...subscribed];
   return (ctx.runtime?.topics() ?? []).map((t) => t.name).filter((n) => subscribed.test(n));

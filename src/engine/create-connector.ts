@@ -1,4 +1,4 @@
-import { isSecretKey, maskConfig } from '../connectors/secrets.js';
+import { isSecretKey, maskConfig, secretValues } from '../connectors/secrets.js';
 import { validateConnectorConfig } from '../connectors/validate.js';
 import { SqlSemanticError, SluiceErrors } from '../errors/base.js';
 import type { CreateConnector } from '../sql/ast.js';
@@ -49,7 +49,7 @@ export function createConnector(s: CreateConnector, ctx: ExecContext): Connector
   }
   const config = { ...validation.config, [NAME_KEY]: name };
   const record = ctx.catalog.createConnector({ name, type: s.connectorType, className: def.className, config, statementText });
-  for (const [key, value] of Object.entries(config)) if (isSecretKey(key, def)) ctx.redactor.add(value);
+  for (const value of secretValues(config, def)) ctx.redactor.add(value);
   return {
     '@type': 'connector_info',
     statementText,

@@ -1,6 +1,7 @@
 import { frameworkField } from '../connectors/framework.js';
 import { maskConfig } from '../connectors/secrets.js';
 import type { DescribeConnector } from '../sql/ast.js';
+import { maskUnparsedText } from '../sql/mask.js';
 import type { ExecContext } from './context.js';
 import { committedOffsets, connectorTopics, sinkLag } from './connector-offsets.js';
 import { connectorStatus, displayedState, requireConnector, typeName } from './connector-lookup.js';
@@ -65,7 +66,8 @@ export function describeConnector(s: DescribeConnector, ctx: ExecContext): Conne
       version: v.version,
       change: v.change,
       createdAt: v.createdAt,
-      statementText: v.statementText,
+      // Stored masked; masked again from its tokens for versions written before URLs' passwords were masked.
+      statementText: maskUnparsedText(v.statementText),
     }));
   }
   return entity;

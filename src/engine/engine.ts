@@ -1,7 +1,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
-import { isSecretKey, SECRET_KEY_PATTERN } from '../connectors/secrets.js';
+import { secretValues } from '../connectors/secrets.js';
 import { defaultRegistry, type ConnectorRegistry } from '../connectors/registry.js';
 import { SqlSemanticError } from '../errors/base.js';
 import { fileReason } from '../errors/file-reason.js';
@@ -14,7 +14,7 @@ import { parseScript, type ScriptItem } from '../sql/parse.js';
 import type { ExecContext } from './context.js';
 import { errorEntities } from './errors.js';
 import { runHandler } from './handlers.js';
-import { isError, rememberPrintTarget, type Entity, type PrintEntity } from './results.js';
+import { isError, type Entity } from './results.js';
 import type { Session } from './session.js';
 
 /** Statements after which the runtime must look at the catalog again. */
@@ -73,7 +73,7 @@ export class Engine {
     this.registry = opts.registry ?? defaultRegistry;
     for (const c of this.catalog.listConnectors()) {
       const def = this.registry.resolve(c.className);
-      for (const [key, value] of Object.entries(c.config)) if (isSecretKey(key, def)) this.redactor.add(value);
+      for (const value of secretValues(c.config, def)) this.redactor.add(value);
     }
   }
 
@@ -149,7 +149,7 @@ export class Engine {
 
   private context(session: Session, file: string | undefined, sandbox: boolean): ExecContext {
     // Variables with secret-looking names (also from --define) are secrets wherever their values show up.
-    for (const v of session.variables.list()) if (SECRET_KEY_PATTERN.test(v.name)) this.redactor.add(v.value);
+    for (const v of session.variables.list()) for (const s of secretValues({ [v.name]: v.value })) this.redactor.add(s);
     const scriptStack = file ? [safeRealpath(path.resolve(session.baseDir, file))] : [];
     return { catalog: this.catalog, session, registry: this.registry, redactor: this.redactor, file, scriptStack, sandbox, runtime: this.runtime };
   }
@@ -180,11 +180,10 @@ export class Engine {
         return e;
       });
       if (!ctx.sandbox && CHANGES_CONNECTORS.has(s.kind)) ctx.runtime?.reconcile();
-      const shown = this.redactor.redactDeep(entity);
-      if (shown['@type'] === 'print_topic') rememberPrintTarget(shown, (entity as PrintEntity).topic);
-      return [shown];
+      // Handlers build their entities masked (maskConfig, maskStatementText): nothing is scrubbed by substring here.
+      return [entity];
     } catch (err) {
-      const text = this.redactor.redact(maskUnparsedText(parsed.text));
+      const text = maskUnparsedText(parsed.text);
       const entities = errorEntities(err, text, parsed.source, this.redactor);
       this.record(ctx, stmt?.kind ?? 'Unparsed', text, false, entities[0]?.code);
       if (ctx.failedCreates && stmt && 'name' in stmt && typeof stmt.name === 'object') {
@@ -245,7 +244,7 @@ export class Engine {
   }
 
   private record(ctx: ExecContext, kind: string, text: string, ok: boolean, errorCode?: string): void {
-    const entry = { kind, text: this.redactor.redact(text), ok, source: ctx.file ? `${ctx.session.origin}:${ctx.file}` : ctx.session.origin, ...(errorCode ? { errorCode } : {}) };
+    const entry = { kind, text, ok, source: ctx.file ? `${ctx.session.origin}:${ctx.file}` : ctx.session.origin, ...(errorCode ? { errorCode } : {}) };
     if (this.deferredHistory && !WRITES.has(kind) && !ctx.sandbox) {
       this.deferredHistory.push(entry);
       return;

@@ -21,8 +21,14 @@ function excerpt(line: string, column: number): { text: string; column: number }
 /** The lines of the last script split: a script's statements each report errors against the same source. */
 let lastSplit: { source: string; lines: string[] } | undefined;
 
-/** Turn anything thrown while running a statement into one error entity per problem, secrets scrubbed. */
+/**
+ * Turn anything thrown while running a statement into one error entity per problem. `statementText` comes
+ * masked; source lines are masked here from their tokens. Messages Sluice writes mask the values they quote
+ * (maskValue) and are shown as written; only a foreign error's text (no SluiceError: a library's message) is
+ * scrubbed of every known secret, since nobody decided what it quotes.
+ */
 export function errorEntities(err: unknown, statementText: string, source: string | undefined, redactor: SecretRedactor): StatementErrorEntity[] {
+  const foreign = !(err instanceof SluiceError);
   let errors = flattenErrors(toSluiceError(err));
   if (errors.length > MAX_ERRORS_PER_STATEMENT) {
     const rest = errors.length - (MAX_ERRORS_PER_STATEMENT - 1);
@@ -53,7 +59,7 @@ export function errorEntities(err: unknown, statementText: string, source: strin
       '@type': 'statement_error',
       error_code: e.errorCode,
       code: e.code,
-      message: e.hint ? `${e.message}; ${e.hint}` : e.message,
+      message: foreign ? redactor.redact(e.message) : e.hint ? `${e.message}; ${e.hint}` : e.message,
       statementText,
       warnings: [],
     };
@@ -70,6 +76,6 @@ export function errorEntities(err: unknown, statementText: string, source: strin
       }
     }
     if (e.hint) entity.hint = e.hint;
-    return redactor.redactDeep(entity);
+    return entity;
   });
 }

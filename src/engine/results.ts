@@ -192,21 +192,6 @@ export interface PrintEntity extends EntityBase {
   limit: number | undefined;
 }
 
-const printTargets = new WeakMap<PrintEntity, string>();
-
-/**
- * The topic a PRINT reads. Its entity's `topic` is masked for display, as all output is: a topic whose name
- * contains a secret would show as `********-events`, which names no topic.
- */
-export function printTarget(p: PrintEntity): string {
-  return printTargets.get(p) ?? p.topic;
-}
-
-/** Called by the engine for the (masked) PRINT entity it hands out. */
-export function rememberPrintTarget(shown: PrintEntity, topic: string): void {
-  printTargets.set(shown, topic);
-}
-
 export interface StatementErrorEntity {
   '@type': 'statement_error';
   error_code: number;

@@ -1,21 +1,23 @@
-import { SECRET_KEY_PATTERN, MASK } from '../connectors/secrets.js';
+import { MASK, maskValue, secretValues } from '../connectors/secrets.js';
 import type { DefineVariable, ListVariables, UndefineVariable } from '../sql/ast.js';
 import { maskStatementText } from '../sql/mask.js';
 import type { ExecContext } from './context.js';
 import type { VariableEntity, VariablesEntity, WarningEntity } from './results.js';
 
-const shownValue = (name: string, value: string) => (SECRET_KEY_PATTERN.test(name) ? MASK : value);
+// A variable is judged as a config key of its name would be ('password' masked whole, a URL's password masked),
+// and one whose whole value is a known secret (it was given as a connector's password) is masked too.
+const shownValue = (name: string, value: string, ctx: ExecContext) => (ctx.redactor.knows(value) ? MASK : maskValue(name, value));
 
 export function defineVariable(s: DefineVariable, ctx: ExecContext): VariableEntity {
   ctx.session.variables.set(s.name, s.value);
-  if (SECRET_KEY_PATTERN.test(s.name)) ctx.redactor.add(s.value);
+  for (const v of secretValues({ [s.name]: s.value })) ctx.redactor.add(v);
   return {
     '@type': 'variable',
     statementText: maskStatementText(s, () => false),
     warnings: [],
     action: 'DEFINE',
     name: s.name,
-    value: shownValue(s.name, s.value),
+    value: shownValue(s.name, s.value, ctx),
   };
 }
 
@@ -31,6 +33,6 @@ export function listVariables(s: ListVariables, ctx: ExecContext): VariablesEnti
     '@type': 'variables',
     statementText: s.text,
     warnings: [],
-    variables: ctx.session.variables.list().map(({ name, value }) => ({ name, value: shownValue(name, value) })),
+    variables: ctx.session.variables.list().map(({ name, value }) => ({ name, value: shownValue(name, value, ctx) })),
   };
 }

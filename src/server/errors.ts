@@ -1,4 +1,5 @@
 import type { SluiceError } from '../errors/base.js';
+import type { SecretRedactor } from '../sql/secret-redactor.js';
 
 /** ksqlDB's error body for a failure that is not a statement's: `{"@type": "generic_error", error_code, message}`. */
 export interface GenericError {
@@ -8,8 +9,12 @@ export interface GenericError {
   message: string;
 }
 
-export function genericError(err: SluiceError): GenericError {
-  return { '@type': 'generic_error', error_code: err.errorCode, code: err.code, message: err.message };
+/**
+ * A request's failure: its message may quote what the request carried (a JSON parser's excerpt of the body) or a
+ * foreign error's text, so it is scrubbed of every known secret when a redactor is given.
+ */
+export function genericError(err: SluiceError, redactor?: SecretRedactor): GenericError {
+  return { '@type': 'generic_error', error_code: err.errorCode, code: err.code, message: redactor ? redactor.redact(err.message) : err.message };
 }
 
 /** The HTTP status of a ksqlDB error code: the code is the status × 100 plus a suffix. */

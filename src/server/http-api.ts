@@ -73,7 +73,7 @@ export async function handleHttp(req: ApiRequest, res: ApiResponse, o: HttpApiOp
   } catch (err) {
     const e = toSluiceError(err);
     if (e.code === 'METHOD_NOT_ALLOWED') res.setHeader('allow', (e as SluiceError & { allow?: string }).allow ?? '');
-    sendJson(res, httpStatus(e.errorCode), o.engine.redactor.redactDeep(genericError(e)));
+    sendJson(res, httpStatus(e.errorCode), genericError(e, o.engine.redactor));
   }
 }
 

@@ -5,7 +5,7 @@ import { PrintFormats } from '../cli/print-formats.js';
 import { printLines, printRecords, printText } from '../cli/print-stream.js';
 import type { Engine } from '../engine/engine.js';
 import { errorEntities } from '../engine/errors.js';
-import { isError, printTarget, type PrintEntity, type StatementErrorEntity } from '../engine/results.js';
+import { isError, type PrintEntity, type StatementErrorEntity } from '../engine/results.js';
 import { Session } from '../engine/session.js';
 import { SluiceError, toSluiceError } from '../errors/base.js';
 import type { Log, LogRecord } from '../platform/log.js';
@@ -121,7 +121,7 @@ async function preparePrint(text: string, session: Session, engine: Engine, log:
   const source = first.ok ? first.statement.source : first.source;
   const refuse = (err: SluiceError, statementText: string): Prepared => ({
     ok: false,
-    error: errorEntities(err, engine.redactor.redact(maskUnparsedText(statementText)), source, engine.redactor)[0]!,
+    error: errorEntities(err, maskUnparsedText(statementText), source, engine.redactor)[0]!,
   });
   const starts = statementStarts(text);
   if (items.length > 1) {
@@ -139,7 +139,7 @@ async function preparePrint(text: string, session: Session, engine: Engine, log:
   const [entity] = engine.execute(text, session, { stopOnError: true });
   if (entity && isError(entity)) return { ok: false, error: entity };
   if (!first.ok || entity?.['@type'] !== 'print_topic') throw new SluiceError('INTERNAL_ERROR', `PRINT gave ${entity?.['@type'] ?? 'nothing'}`);
-  const topic = printTarget(entity);
+  const topic = entity.topic;
   // As ksqlDB's /query: a topic that does not exist is an error, not a wait (the shell and /ws wait for it).
   const topicToken = first.statement.tokens[1];
   const topicLoc = topicToken ? tokenLoc(topicToken) : first.statement.loc;
@@ -244,15 +244,16 @@ async function stream(res: ApiResponse, print: PrintEntity, log: Log, output: Ou
   // What goes before each element of the JSON array, and what closes it.
   let separator = '[';
   const element = (value: unknown): string => {
-    const text = `${separator}${JSON.stringify(redactor.redactDeep(value))}`;
+    const text = `${separator}${JSON.stringify(value)}`;
     separator = ',\n';
     return text;
   };
   // The shell's lines, the format lines among them as the records show the formats (none before the first).
   const formats = new PrintFormats();
+  // Records are the user's data: shown as they are.
   const line = (r: LogRecord): string => {
-    if (output.form === 'text') return `${redactor.redact(printLines(r, formats))}\n`;
-    if (output.form === 'delimited') return `${JSON.stringify(redactor.redactDeep(printRow(r)))}\n`;
+    if (output.form === 'text') return `${printLines(r, formats)}\n`;
+    if (output.form === 'delimited') return `${JSON.stringify(printRow(r))}\n`;
     return element(printRow(r));
   };
   try {
@@ -261,8 +262,8 @@ async function stream(res: ApiResponse, print: PrintEntity, log: Log, output: Ou
     if (!gone.aborted) res.end(output.form === 'json' ? ']\n' : undefined);
   } catch (err) {
     // The status line is gone: as ksqlDB ends a failing PRINT, the error is the last line (the array's last element).
-    const error = genericError(toSluiceError(err));
-    if (!gone.aborted) res.end(output.form === 'json' ? `${element(error)}]\n` : `${JSON.stringify(redactor.redactDeep(error))}\n`);
+    const error = genericError(toSluiceError(err), redactor);
+    if (!gone.aborted) res.end(output.form === 'json' ? `${element(error)}]\n` : `${JSON.stringify(error)}\n`);
   } finally {
     clearInterval(heartbeat);
   }

@@ -55,7 +55,7 @@ export class SluiceServer {
 
   constructor(private readonly o: ServerOptions) {
     const maxBytes = o.maxRequestBytes ?? MiB;
-    this.feed = new StatusFeed(o.engine.catalog, o.runtime, o.feed);
+    this.feed = new StatusFeed(o.engine.catalog, o.runtime, o.engine.redactor, o.feed);
     const metrics = new ServerMetrics(this.feed);
     o.engine.deferReadHistory();
     const commits = new GroupCommit(o.engine.catalog, () => o.engine.flushHistory());

@@ -1,3 +1,4 @@
+import type { SecretRedactor } from '../sql/secret-redactor.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { ActivityRecord, ConnectorRecord } from '../catalog/types.js';
 import { connectorStatus, typeName } from '../engine/connector-lookup.js';
@@ -55,6 +56,7 @@ export class StatusFeed {
   constructor(
     private readonly catalog: Catalog,
     private readonly runtime: RuntimeView | undefined,
+    private readonly redactor: SecretRedactor,
     private readonly opts: { pollMs?: number; metricsMs?: number } = {},
   ) {}
 
@@ -76,7 +78,7 @@ export class StatusFeed {
   metrics(countRates = true): MetricsEvent {
     const now = Date.now();
     const connectors = this.catalog.listConnectors().map((r): ConnectorMetrics => {
-      const status = connectorStatus({ runtime: this.runtime, catalog: this.catalog }, r);
+      const status = connectorStatus({ runtime: this.runtime, catalog: this.catalog, redactor: this.redactor }, r);
       const sum = (f: 'recordsIn' | 'recordsOut' | 'errors') => (status?.tasks ?? []).reduce((n, t) => n + t[f], 0);
       const m: ConnectorMetrics = {
         name: r.name,
@@ -140,7 +142,7 @@ export class StatusFeed {
   }
 
   private connectorEvent(r: ConnectorRecord, change: ConnectorEvent['change']): ConnectorEvent {
-    const status = connectorStatus({ runtime: this.runtime, catalog: this.catalog }, r);
+    const status = connectorStatus({ runtime: this.runtime, catalog: this.catalog, redactor: this.redactor }, r);
     const e: ConnectorEvent = {
       event: 'connector',
       change,

@@ -6,6 +6,7 @@ import { Session } from '../engine/session.js';
 import { SluiceError, toSluiceError } from '../errors/base.js';
 import type { Log } from '../platform/log.js';
 import type { Logger } from '../runtime/logger.js';
+import type { SecretRedactor } from '../sql/secret-redactor.js';
 import { genericError, type GenericError } from './errors.js';
 import type { GroupCommit } from './group-commit.js';
 import { applyProperties, applyVariables, isObject } from './request.js';
@@ -123,7 +124,7 @@ export class WsSession {
       this.handle(frame);
     } catch (err) {
       const id = isObject(frame) && isId(frame['id']) ? frame['id'] : undefined;
-      this.send(id === undefined ? { error: errorOf(err) } : { id, error: errorOf(err) });
+      this.send(id === undefined ? { error: errorOf(err, this.o.engine.redactor) } : { id, error: errorOf(err, this.o.engine.redactor) });
     }
     this.holdIfBehind();
   }
@@ -255,7 +256,7 @@ export class WsSession {
       },
       (failure) => {
         this.waiting -= 1;
-        if (failure !== undefined || !outcome) this.send({ id, error: errorOf(failure) });
+        if (failure !== undefined || !outcome) this.send({ id, error: errorOf(failure, this.o.engine.redactor) });
         else {
           this.send({ id, results: outcome.entities, executed: outcome.executed });
           this.streamPrints(id, outcome.entities);
@@ -273,7 +274,7 @@ export class WsSession {
   }
 
   private answerFrame(id: RequestId, entities: Entity[] | undefined, failure: unknown, goOn: boolean): Record<string, unknown> {
-    if (!entities) return { id, error: errorOf(failure) };
+    if (!entities) return { id, error: errorOf(failure, this.o.engine.redactor) };
     const failed = entities.findIndex(isError);
     // onError "continue" (the shell's way): every statement ran; errors are among the results.
     if (failed >= 0 && !goOn) return { id, error: { ...entities[failed], entities: entities.slice(0, failed) } };
@@ -303,7 +304,7 @@ export class WsSession {
           this.send({ id, done: true, printed, cancelled: ac.signal.aborted });
         }
       } catch (err) {
-        this.send({ id, error: errorOf(err) });
+        this.send({ id, error: errorOf(err, this.o.engine.redactor) });
       } finally {
         this.streams.delete(id);
       }
@@ -327,7 +328,7 @@ export class WsSession {
       this.socket.close(1008, 'the client does not read what it asked for');
       return;
     }
-    this.socket.send(JSON.stringify(this.o.engine.redactor.redactDeep(message)));
+    this.socket.send(JSON.stringify(message));
   }
 }
 
@@ -335,6 +336,6 @@ function isId(x: unknown): x is RequestId {
   return typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x));
 }
 
-function errorOf(err: unknown): GenericError {
-  return genericError(err instanceof SluiceError ? err : toSluiceError(err));
+function errorOf(err: unknown, redactor: SecretRedactor): GenericError {
+  return genericError(err instanceof SluiceError ? err : toSluiceError(err), redactor);
 }

@@ -25,6 +25,12 @@ describe('historyEntry', () => {
     expect(entry).not.toContain('hunter2');
     expect(entry).toContain("'connection.password' = '********'");
   });
+
+  it("masks only the password of a URL", () => {
+    expect(historyEntry("ALTER CONNECTOR c SET ('connection.url' = 'jdbc:mysql://root:Pw-1234@h/db?user=root');")).toBe(
+      "ALTER CONNECTOR c SET ('connection.url' = 'jdbc:mysql://root:********@h/db?user=root');",
+    );
+  });
 });
 
 describe('history file encoding', () => {

@@ -2,7 +2,7 @@ import type { IToken } from 'chevrotain';
 import { tokenize } from '../../grammar/lexer.js';
 import { NON_RESERVED_KEYWORDS } from '../../grammar/keywords.js';
 import type * as C from '../../grammar/cst.js';
-import { isSecretKey, MASK, SECRET_KEY_PATTERN } from '../connectors/secrets.js';
+import { isSecretKey, MASK, maskValue } from '../connectors/secrets.js';
 import { SqlSyntaxError } from '../errors/base.js';
 import type * as A from './ast.js';
 import { tokenLoc, type ParsedStatement } from './parse.js';
@@ -65,7 +65,8 @@ class Builder {
       NUMBER_TOKEN_TYPES.has(second!.tokenType.name);
     const only = clean && (lexed.tokens.length === 1 || minus) ? lexed.tokens[lexed.tokens.length - 1] : undefined;
     if (!only || !allowed(only)) {
-      const shown = opts.secret || SECRET_KEY_PATTERN.test(tok.image) ? MASK : value.length > 60 ? `${value.slice(0, 57)}...` : value;
+      const visible = opts.secret ? MASK : maskValue(tok.image, value);
+      const shown = visible.length > 60 ? `${visible.slice(0, 57)}...` : visible;
       this.fail(`variable ${tok.image} holds '${shown}', which is not ${what}`, tok);
     }
     return { token: only, minus };

@@ -31,9 +31,19 @@ describe('maskStatementText', () => {
     expect(masked(text)).toBe(expected);
   });
 
+  it.each([
+    ["CREATE SOURCE CONNECTOR x WITH ('connection.url'='jdbc:mysql://root:Pw@host/db', 'mode'='bulk');", "CREATE SOURCE CONNECTOR x WITH ('connection.url'='jdbc:mysql://root:********@host/db', 'mode'='bulk');"],
+    ["CREATE SOURCE CONNECTOR x WITH ('connection.url' = 'jdbc:postgresql://h/db?user=u&password=Pw', mode = 'bulk');", "CREATE SOURCE CONNECTOR x WITH ('connection.url' = 'jdbc:postgresql://h/db?user=u&password=********', mode = 'bulk');"],
+    ["ALTER CONNECTOR x SET ('connection.url'='jdbc:sqlserver://h;password=it''s');", "ALTER CONNECTOR x SET ('connection.url'='jdbc:sqlserver://h;password=********');"],
+    ["DEFINE url = 'postgresql://u:Pw@host/db';", "DEFINE url = 'postgresql://u:********@host/db';"],
+  ])('masks only the password of a URL: %s', (text, expected) => {
+    expect(masked(text)).toBe(expected);
+  });
+
   it('leaves other keys, other statements and non-secret variables alone', () => {
     for (const text of [
       "CREATE SOURCE CONNECTOR x WITH ('connection.url'='jdbc:x', 'mode'='bulk', 'topic'='t');",
+      "CREATE SOURCE CONNECTOR postgres WITH ('connection.url'='jdbc:postgresql://postgres@h/postgres', 'connection.user'='postgres');",
       "DEFINE env = 'qa';",
       "SET 'ksql.variable.substitution.enable'='false';",
       "ALTER CONNECTOR x UNSET ('connection.password');",
@@ -67,6 +77,21 @@ describe('maskStatementText', () => {
 });
 
 describe('maskUnparsedText (text that does not parse)', () => {
+  it("masks only the password part of a URL in any string literal", () => {
+    expect(maskUnparsedText("CREATE SOURC CONNECTOR x WITH ('connection.url'='jdbc:mysql://root:Pw@host/db', mode='bulk')")).toBe(
+      "CREATE SOURC CONNECTOR x WITH ('connection.url'='jdbc:mysql://root:********@host/db', mode='bulk')",
+    );
+    expect(maskUnparsedText("WITH ('connection.url' 'jdbc:postgresql://h/db?user=u&PASSWORD=Pw&ssl=true'")).toBe("WITH ('connection.url' 'jdbc:postgresql://h/db?user=u&PASSWORD=********&ssl=true'");
+    expect(maskUnparsedText("WITH ('connection.url'='jdbc:postgresql://postgres@postgres/postgres')")).toBe("WITH ('connection.url'='jdbc:postgresql://postgres@postgres/postgres')");
+    // An unclosed string runs to the end: its URL is masked the same way.
+    expect(maskUnparsedText("WITH (mode='bulk', 'connection.url'='jdbc:mysql://root:Pw@host/db)")).toBe("WITH (mode='bulk', 'connection.url'='jdbc:mysql://root:********@host/db)");
+  });
+
+  it("blanks a URL's password character by character, keeping columns", () => {
+    const text = "WITH ('connection.url' = 'jdbc:mysql://root:Pw@h/db',\n mode = 'bulk'";
+    expect(blankUnparsedText(text)).toBe("WITH ('connection.url' = 'jdbc:mysql://root:**@h/db',\n mode = 'bulk'");
+  });
+
   it('ksqlDB QueryMaskTest shouldMaskInvalidSinkConnector: the typo does not stop masking', () => {
     expect(maskUnparsedText("CREATE Sink CONNECTO x WITH ('connection.password'='hunter2')")).toBe(`CREATE Sink CONNECTO x WITH ('connection.password'=${M})`);
     const text =
@@ -143,26 +168,22 @@ describe('SecretRedactor', () => {
     expect(r.redact('a hunter2-long b hunter2 c')).toBe(`a ${MASK} b ${MASK} c`);
   });
 
+  it('masks a secret that stands on its own, not one inside a longer word', () => {
+    const r = new SecretRedactor();
+    r.add('postgres');
+    r.add('-pw!');
+    expect(r.redact("PostgreSQL at h:5432/postgres as user 'postgres': jdbc:postgresql://x, postgres_src, 2postgres")).toBe(
+      `PostgreSQL at h:5432/${MASK} as user '${MASK}': jdbc:postgresql://x, postgres_src, 2postgres`,
+    );
+    expect(r.redact('password=postgres;a-pw!b')).toBe(`password=${MASK};a${MASK}b`);
+  });
+
   it('ignores short values, empty values, undefined and the mask itself', () => {
     const r = new SecretRedactor();
     for (const v of ['', 'abc', undefined, MASK]) r.add(v);
     expect(r.redact(`abc ${MASK} x`)).toBe(`abc ${MASK} x`);
     r.add('abcd');
     expect(r.redact('abcd abc')).toBe(`${MASK} abc`);
-  });
-
-  it('redactDeep scrubs nested strings and keys without changing the input', () => {
-    const r = new SecretRedactor();
-    r.add('hunter2');
-    const input = { a: 'x hunter2', list: ['hunter2', 1, null, { hunter2: true }], n: 5 };
-    const out = r.redactDeep(input);
-    expect(out).toEqual({ a: `x ${MASK}`, list: [MASK, 1, null, { [MASK]: true }], n: 5 });
-    expect(input.a).toBe('x hunter2');
-  });
-
-  it('redactDeep returns the value itself when nothing is known', () => {
-    const v = { a: 'hunter2' };
-    expect(new SecretRedactor().redactDeep(v)).toBe(v);
   });
 });
 
@@ -279,20 +300,33 @@ describe('through the engine: a password never appears in any entity', () => {
     expect(leaks(all)).toBe(false);
   });
 
-  it('a password known from an earlier connector is scrubbed from errors that echo it elsewhere', () => {
+  // Policy change (issue 10): entities are masked by what each value is, never scrubbed by substring. A name the
+  // user types back is shown as typed, even when it equals a password; a short password garbles nothing.
+  it('a name that equals a known password is shown as typed, and a short password garbles no other value', () => {
     const { run } = setup();
     run(`CREATE SOURCE CONNECTOR db WITH (${JDBC}, 'connection.password'='${PASSWORD}');`);
-    const out = run(`DESCRIBE CONNECTOR \`${PASSWORD}\`; SET '${PASSWORD}'='x';`);
-    expect(out.map((e) => e['@type'])).toEqual(['statement_error', 'statement_error']);
-    expect(leaks(out)).toBe(false);
+    const out = run(`DESCRIBE CONNECTOR \`${PASSWORD}\`;`);
+    expect(out[0]).toMatchObject({ '@type': 'statement_error', code: 'CONNECTOR_NOT_FOUND' });
+    expect(JSON.stringify(out[0])).toContain(PASSWORD);
+    const url = 'jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres';
+    const created = run(
+      `CREATE SOURCE CONNECTOR postgres_src WITH ('connector.class'='JdbcSource', 'connection.url'='${url}', 'connection.user'='postgres', 'connection.password'='postgres', 'mode'='bulk', 'topic.prefix'='postgres-');`,
+    );
+    expect(created[0]).toMatchObject({
+      '@type': 'connector_info',
+      info: { name: 'POSTGRES_SRC', config: { 'connection.url': url, 'connection.user': 'postgres', 'connection.password': MASK, 'topic.prefix': 'postgres-' } },
+    });
+    expect((created[0] as { statementText: string }).statementText).toContain(`'connection.url'='${url}', 'connection.user'='postgres', 'connection.password'='${MASK}'`);
   });
 
-  it('a fresh engine on a catalog that holds a password scrubs it too', () => {
+  it('a fresh engine on a catalog that holds a password knows it, and the URL password, for free text', () => {
     const catalog = Catalog.inMemory();
-    new Engine({ catalog }).execute(`CREATE SOURCE CONNECTOR db WITH (${JDBC}, 'connection.password'='${PASSWORD}');`, new Session());
-    const out = new Engine({ catalog }).execute(`DROP CONNECTOR \`${PASSWORD}\`;`, new Session());
-    expect(out[0]).toMatchObject({ '@type': 'statement_error', code: 'CONNECTOR_NOT_FOUND' });
-    expect(leaks(out)).toBe(false);
+    new Engine({ catalog }).execute(
+      `CREATE SOURCE CONNECTOR db WITH ('connector.class'='JdbcSource', 'connection.url'='jdbc:mysql://root:Url%40Secret@h/db', 'connection.password'='${PASSWORD}', 'mode'='bulk');`,
+      new Session(),
+    );
+    const fresh = new Engine({ catalog });
+    expect(fresh.redactor.redact(`driver said: ${PASSWORD} / Url@Secret / Url%40Secret`)).toBe(`driver said: ${MASK} / ${MASK} / ${MASK}`);
   });
 });
 
@@ -322,6 +356,13 @@ describe('unparsable statements never show a secret, whatever sits between key a
 
 describe('maskSourceLine (the line under an error)', () => {
   const line = (secret: string) => `WITH ('connection.password' = '${secret}', 'tpoic' = 'x')`;
+
+  it("masks a URL's password inside its literal and keeps the caret under the next token", () => {
+    const text = "WITH ('connection.url' = 'jdbc:mysql://root:hunter2hunter2@h/db', 'tpoic' = 'x')";
+    const shown = maskSourceLine(text, text.indexOf("'tpoic'") + 1);
+    expect(shown.text).toBe("WITH ('connection.url' = 'jdbc:mysql://root:********@h/db', 'tpoic' = 'x')");
+    expect(shown.text.slice(shown.column - 1)).toMatch(/^'tpoic'/);
+  });
 
   it('shows every secret as the same mask, whatever its length, with the caret still under its token', () => {
     const shown = ['abc', 'a-much-longer-password-here'].map((secret) => {

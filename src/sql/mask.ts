@@ -1,38 +1,59 @@
 import type { IToken } from 'chevrotain';
 import { tokenize } from '../../grammar/lexer.js';
 import { isSecretKey, MASK, SECRET_KEY_PATTERN } from '../connectors/secrets.js';
+import { urlSecretSpans } from '../connectors/url-secrets.js';
 import type { Loc, Statement } from './ast.js';
 
-// Secrets must never be echoed: not in statementText, history, errors or logs. Three layers, from precise to
-// blunt: (1) parsed statements mask the exact value spans of secret keys; (2) text that did not parse is masked
-// from its tokens; (3) every output string is finally scrubbed of the secret values Sluice knows (SecretRedactor).
+// Statement text is shown back (statementText, history, config versions, errors): the values of secret keys are
+// masked whole, and a URL written in any string literal keeps everything but its password parts (url-secrets.ts),
+// so 'jdbc:mysql://root:********@host/db' still says where it connects. Parsed statements mask by their AST; text
+// that did not parse is masked from its tokens. Nothing here masks by substring: a password 'postgres' leaves
+// 'jdbc:postgresql://…' alone.
 
 const QUOTED_MASK = `'${MASK}'`;
 
-function replaceSpans(text: string, base: number, spans: readonly Loc[]): string {
+/** A replacement of [start, end) of a text. */
+interface Edit {
+  start: number;
+  end: number;
+  with: string;
+}
+
+function applyEdits(text: string, edits: readonly Edit[]): string {
   let out = text;
-  for (const span of [...spans].sort((a, b) => b.offset - a.offset)) {
-    const start = span.offset - base;
-    if (start < 0 || start >= out.length) continue;
-    out = out.slice(0, start) + QUOTED_MASK + out.slice(start + span.length);
+  for (const e of [...edits].sort((a, b) => b.start - a.start)) {
+    if (e.start < 0 || e.start >= out.length) continue;
+    out = out.slice(0, e.start) + e.with + out.slice(e.end);
   }
   return out;
 }
 
-/** The statement's own text with the values of secret keys (and of secret-named variables) masked. */
+/** The URL password parts inside a string literal written at [start, start + image.length) of a text. */
+function literalUrlSpans(image: string, start: number): SecretSpan[] {
+  if (image[0] !== "'" || image.length < 2) return [];
+  return urlSecretSpans(image.slice(1, image.endsWith("'") ? -1 : undefined)).map((s) => ({ start: start + 1 + s.start, end: start + 1 + s.end, inner: true }));
+}
+
+/** Edits masking one value written at `loc`: whole when secret, else the password parts of a URL literal. */
+function valueEdits(text: string, base: number, loc: Loc, secret: boolean): Edit[] {
+  const start = loc.offset - base;
+  if (secret) return [{ start, end: start + loc.length, with: QUOTED_MASK }];
+  return literalUrlSpans(text.slice(start, start + loc.length), start).map((s) => ({ start: s.start, end: s.end, with: MASK }));
+}
+
+/** The statement's own text with the values of secret keys (and of secret-named variables) and URL passwords masked. */
 export function maskStatementText(stmt: Statement, isSecret: (key: string) => boolean): string {
+  const base = stmt.loc.offset;
   switch (stmt.kind) {
     case 'CreateConnector':
     case 'AlterConnectorSet':
-      return replaceSpans(
+      return applyEdits(
         stmt.text,
-        stmt.loc.offset,
-        stmt.properties.filter((p) => isSecret(p.key)).map((p) => p.valueLoc),
+        stmt.properties.flatMap((p) => valueEdits(stmt.text, base, p.valueLoc, isSecret(p.key))),
       );
     case 'DefineVariable':
-      return SECRET_KEY_PATTERN.test(stmt.name) ? replaceSpans(stmt.text, stmt.loc.offset, [stmt.valueLoc]) : stmt.text;
     case 'SetProperty':
-      return SECRET_KEY_PATTERN.test(stmt.name) ? replaceSpans(stmt.text, stmt.loc.offset, [stmt.valueLoc]) : stmt.text;
+      return applyEdits(stmt.text, valueEdits(stmt.text, base, stmt.valueLoc, SECRET_KEY_PATTERN.test(stmt.name)));
     default:
       return stmt.text;
   }
@@ -52,22 +73,24 @@ function keyText(written: string): string {
  */
 export function maskUnparsedText(text: string): string {
   const lexed = tokenize(text);
-  const spans = secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, text));
+  const spans = secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, text), text);
   if (spans.length === 0) return text;
   let out = '';
   let at = 0;
-  for (const { start, end } of spans) {
-    if (start < at) continue;
-    out += text.slice(at, start) + QUOTED_MASK;
-    at = end;
+  for (const span of spans) {
+    if (span.start < at) continue;
+    out += text.slice(at, span.start) + maskOf(span);
+    at = span.end;
   }
   return out + text.slice(at);
 }
 
+const maskOf = (span: SecretSpan) => (span.inner ? MASK : QUOTED_MASK);
+
 /** The same masking, but each secret character becomes '*' so columns stay where they were (source lines). */
 export function blankUnparsedText(text: string): string {
   const lexed = tokenize(text);
-  return blankSpans(text, secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, text)));
+  return blankSpans(text, secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, text), text));
 }
 
 /**
@@ -77,7 +100,7 @@ export function blankUnparsedText(text: string): string {
  */
 export function maskSourceLine(line: string, column: number): { text: string; column: number } {
   const lexed = tokenize(line);
-  const spans = secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, line));
+  const spans = secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, line), line);
   if (spans.length === 0) return { text: line, column };
   const caret = column - 1;
   let out = '';
@@ -89,7 +112,7 @@ export function maskSourceLine(line: string, column: number): { text: string; co
     if (moved === undefined && caret < span.start && caret >= at) moved = out.length + (caret - at);
     out += line.slice(at, span.start);
     if (moved === undefined && caret >= span.start && caret < end) moved = out.length;
-    out += QUOTED_MASK;
+    out += maskOf(span);
     at = end;
   }
   if (moved === undefined) moved = out.length + Math.max(0, caret - at);
@@ -101,10 +124,11 @@ export function unterminatedOffsets(diagnostics: readonly { offset: number; mess
   return diagnostics.filter((d) => text[d.offset] === "'" || text[d.offset] === '"' || text[d.offset] === '`').map((d) => d.offset);
 }
 
-/** A span of a source text that holds a secret value: [start, end) offsets. */
+/** A span of a source text that holds a secret value: [start, end) offsets; `inner` when inside a literal (a URL's password). */
 export interface SecretSpan {
   start: number;
   end: number;
+  inner?: true;
 }
 
 const KEY_TOKENS = new Set(['StringLiteral', 'QuotedIdentifier', 'BackquotedIdentifier', 'Identifier', 'DigitIdentifier']);
@@ -117,10 +141,13 @@ const BEFORE_VALUE = new Set(['Equals', 'LParen']);
  * statements that do not parse: WITH properties, SET 'k' = 'v', DEFINE name = 'v'. After a secret key, '=' and '('
  * tokens are skipped (also a doubled '=' or a forgotten one), then every value-like token up to the next ',', ')'
  * or ';' is secret; an unclosed string there is secret to the end of the text. Comments are not tokens, so a
- * comment between key and value changes nothing.
+ * comment between key and value changes nothing. Any other string literal that is a URL has its password parts
+ * masked (`inner` spans).
  */
-export function secretValueSpans(tokens: readonly IToken[], unterminated: readonly number[] = []): SecretSpan[] {
+export function secretValueSpans(tokens: readonly IToken[], unterminated: readonly number[] = [], text?: string): SecretSpan[] {
   const spans: SecretSpan[] = [];
+  const whole = new Set<number>();
+  const wholeUnclosed = new Set<number>();
   for (let i = 0; i < tokens.length; i++) {
     const key = tokens[i]!;
     if (!KEY_TOKENS.has(key.tokenType.name) || !isSecretKey(keyText(key.image))) continue;
@@ -136,13 +163,25 @@ export function secretValueSpans(tokens: readonly IToken[], unterminated: readon
         end = k;
         break;
       }
-      if (VALUE_TOKENS.has(t.tokenType.name)) spans.push({ start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 });
+      if (VALUE_TOKENS.has(t.tokenType.name)) {
+        spans.push({ start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 });
+        whole.add(k);
+      }
     }
     const from = (tokens[j - 1] ?? key).endOffset ?? key.startOffset;
     const until = tokens[end]?.startOffset ?? Infinity;
-    for (const u of unterminated) if (u > from && u < until) spans.push({ start: u, end: Number.MAX_SAFE_INTEGER });
+    for (const u of unterminated) {
+      if (u <= from || u >= until) continue;
+      spans.push({ start: u, end: Number.MAX_SAFE_INTEGER });
+      wholeUnclosed.add(u);
+    }
     i = Math.max(i, j - 1);
   }
+  tokens.forEach((t, k) => {
+    if (t.tokenType.name === 'StringLiteral' && !whole.has(k)) spans.push(...literalUrlSpans(t.image, t.startOffset));
+  });
+  // An unclosed string runs to the end of the text: a URL in it is masked as in a closed one.
+  if (text !== undefined) for (const u of unterminated) if (!wholeUnclosed.has(u)) spans.push(...literalUrlSpans(text.slice(u), u));
   return spans.sort((a, b) => a.start - b.start);
 }
 
@@ -154,10 +193,11 @@ export function blankSpans(source: string, spans: readonly SecretSpan[]): string
   if (spans.length === 0) return source;
   let out = '';
   let at = 0;
-  for (const { start, end } of [...spans].sort((a, b) => a.start - b.start)) {
+  for (const span of [...spans].sort((a, b) => a.start - b.start)) {
+    const { start, end } = span;
     if (start < at) continue;
     const q = source[start];
-    const quoted = (q === "'" || q === '"' || q === '`') && end - start >= 2 && source[end - 1] === q;
+    const quoted = !span.inner && (q === "'" || q === '"' || q === '`') && end - start >= 2 && source[end - 1] === q;
     const stop = Math.min(end, source.length);
     const inner = source.slice(quoted ? start + 1 : start, quoted ? stop - 1 : stop).replace(/[^\r\n]/g, '*');
     out += source.slice(at, start) + (quoted ? q + inner + q : inner);

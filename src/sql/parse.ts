@@ -91,7 +91,7 @@ export function parseScript(source: string, file?: string): ScriptItem[] {
   // removed, so every offset, line and column stays what the file says.
   if (source.startsWith('\uFEFF')) source = ` ${source.slice(1)}`;
   const lexed = tokenize(source);
-  const secrets = secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, source));
+  const secrets = secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, source), source);
   const shown = blankSpans(source, secrets);
   const items: ScriptItem[] = [];
   const lexErrors = lexed.diagnostics.map((d) => ({

@@ -1,9 +1,13 @@
-import { MASK } from '../connectors/secrets.js';
+import { MASK, scrubSecrets } from '../connectors/secrets.js';
 
 /** Values shorter than this are not scrubbed from free text: masking every 'a' would destroy output. */
 const MIN_SECRET_LENGTH = 4;
 
-/** Scrubs known secret values from any text that leaves the process. */
+/**
+ * Scrubs known secret values from free text that Sluice does not write itself and that leaves the process: a
+ * driver's message, a task's trace, a log line, a foreign error. Structured output (configs, statement text,
+ * entities) is never scrubbed by substring: it is masked by what each value is (connectors/secrets.ts).
+ */
 export class SecretRedactor {
   private known: string[] = [];
 
@@ -18,24 +22,13 @@ export class SecretRedactor {
     return [...this.known];
   }
 
+  /** Is `value`, whole, a known secret (a variable holding a password that a connector was given)? */
+  knows(value: string): boolean {
+    return this.known.includes(value);
+  }
+
+  /** `text` with every known secret that stands on its own masked (see scrubSecrets). */
   redact(text: string): string {
-    let out = text;
-    for (const v of this.known) if (out.includes(v)) out = out.split(v).join(MASK);
-    return out;
-  }
-
-  /** Redact every string inside a JSON-like value (entities), returning a copy. */
-  redactDeep<T>(value: T): T {
-    if (this.known.length === 0) return value;
-    return this.walk(value) as T;
-  }
-
-  private walk(value: unknown): unknown {
-    if (typeof value === 'string') return this.redact(value);
-    if (Array.isArray(value)) return value.map((v) => this.walk(v));
-    if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.redact(k), this.walk(v)]));
-    }
-    return value;
+    return scrubSecrets(text, this.known);
   }
 }

@@ -56,7 +56,7 @@ describe('classification', () => {
     expect(classifyPostgres(pgErr('55P03'), 'reading', 'PG', [SECRET])).toBeInstanceOf(RetriableTaskError); // lock
     expect(classifyPostgres(pgErr('08006'), 'reading', 'PG', [SECRET])).toBeInstanceOf(RetriableTaskError);
     expect(classifyPostgres(pgErr('28P01'), 'connecting', 'PG', [SECRET]).message).toBe(
-      'PG rejected the credentials (SQLSTATE 28P01): server says ****',
+      'PG rejected the credentials (SQLSTATE 28P01): server says ********',
     );
     expect(classifyPostgres(pgErr('42P01'), 'reading', 'PG', [SECRET])).not.toBeInstanceOf(RetriableTaskError);
     const myErr = (errno: number, code: string) => Object.assign(new Error('x'), { errno, code });
@@ -154,6 +154,38 @@ if (gate(myBackend)) {
       expectRetriable(refused, /^cannot reach MariaDB at 127\.0\.0\.1:1\/test as user 'root' while connecting: connection refused \(ECONNREFUSED\)$/);
       const denied = await failure(startTask({ ...base, 'connection.url': `jdbc:mysql://${MARIADB.host}:${MARIADB.port}/test?user=root`, 'connection.password': SECRET }));
       expectFatal(denied, /^MySQL at 127\.0\.0\.1:3306\/test as user 'root' rejected the credentials \(ER_ACCESS_DENIED_ERROR\): Access denied/);
+      // A ';password=' parameter is a password, not a part of the database's name that every message would show.
+      const semicolon = await failure(startTask({ ...base, 'connection.url': `jdbc:mysql://${MARIADB.host}:${MARIADB.port}/test;password=${SECRET}?user=root` }));
+      expectFatal(semicolon, /^MySQL at 127\.0\.0\.1:3306\/test as user 'root' rejected the credentials \(ER_ACCESS_DENIED_ERROR\)/);
+    });
+
+    it("connects with the credentials of the URL (userinfo raw or percent-encoded, or ?user=&password=); a wrong one there is not shown", async () => {
+      const ns = await myBackend.open();
+      await ns.exec('CREATE TABLE t (id BIGINT AUTO_INCREMENT PRIMARY KEY, name TEXT)');
+      await ns.insert('t', ['name'], [['a'], ['b']]);
+      const db = ns.fqn('t').split('.')[0]!;
+      // A user of this test's own namespace, with a password holding URL punctuation.
+      const user = `${db.slice(0, 60)}_u`.slice(-32);
+      const password = 'p@ss:w0rd%';
+      await ns.exec(`CREATE USER '${user}'@'%' IDENTIFIED BY '${password}'`);
+      try {
+        await ns.exec(`GRANT ALL ON ${db}.* TO '${user}'@'%'`);
+        const hostPart = `${MARIADB.host}:${MARIADB.port}`;
+        for (const url of [
+          `jdbc:mariadb://${user}:${encodeURIComponent(password)}@${hostPart}/${db}`,
+          // Written raw: the userinfo runs to the last '@' (and a '%' that starts no escape stays itself).
+          `jdbc:mariadb://${user}:${password}@${hostPart}/${db}`,
+          `jdbc:mysql://${hostPart}/${db}?user=${user}&password=${encodeURIComponent(password)}`,
+        ]) {
+          const { task, store } = await startTask({ ...base, 'connection.url': url, 'topic.prefix': 'u-' });
+          expect(values(await drain(task, store)).map((v) => v.name)).toEqual(['a', 'b']);
+          await task.stop();
+        }
+        const denied = await failure(startTask({ ...base, 'connection.url': `jdbc:mariadb://${user}:${SECRET}@${hostPart}/${db}` }));
+        expectFatal(denied, new RegExp(`^MariaDB at 127\\.0\\.0\\.1:3306/${db} as user '${user}' rejected the credentials \\(ER_ACCESS_DENIED_ERROR\\)`));
+      } finally {
+        await ns.exec(`DROP USER IF EXISTS '${user}'@'%'`);
+      }
     });
 
     it('a missing table, a broken query, and a lost connection', async () => {

@@ -6,6 +6,7 @@
  */
 
 import { RetriableTaskError } from '../api.js';
+import { scrubSecrets } from '../secrets.js';
 
 const NETWORK: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
@@ -51,11 +52,9 @@ export function networkFailure(err: unknown): string | undefined {
   return undefined;
 }
 
-/** Replaces every occurrence of a secret (3+ characters) by '****'. */
+/** A driver's message with the connection's secrets (3+ characters) masked where they stand on their own. */
 export function withoutSecrets(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
-  for (const s of secrets) if (s !== undefined && s.length >= 3) out = out.split(s).join('****');
-  return out;
+  return scrubSecrets(text, secrets.filter((s) => s !== undefined && s.length >= 3));
 }
 
 /** Errors already classified here: passed on unchanged, never wrapped twice. */

@@ -26,7 +26,10 @@ export interface ServerTarget {
 
 export type Target = SqliteTarget | ServerTarget;
 
-const SERVER = /^jdbc:(postgresql|mysql|mariadb):\/\/(?:([^@/?]*)@)?(\[[^\]]+\]|[^:/?,]*)(?::(\d+))?(?:\/([^?]*))?(?:\?(.*))?$/i;
+// The userinfo runs to the authority's last '@', as in url-secrets.ts, so a raw '@' in a password stays in the password.
+// `;key=value` parameters after the host or the database are read as the query's (SQL Server's style, which
+// url-secrets.ts masks too): else a ';password=…' would end up in the database name, and in every message.
+const SERVER = /^jdbc:(postgresql|mysql|mariadb):\/\/(?:([^/?#]*)@)?(\[[^\]]+\]|[^:/?,@;]*)(?::(\d+))?(;[^/?]*)?(?:\/([^?]*))?(?:\?(.*))?$/i;
 
 function decode(s: string): string {
   try {
@@ -48,11 +51,13 @@ export function parseJdbcUrl(url: string, cwd: string, resolvePath: (cwd: string
     const scheme = /^jdbc:[^:/]*/i.exec(url)?.[0] ?? 'this URL';
     throw new Error(`cannot parse '${scheme}' connection URL: expected jdbc:postgresql://HOST[:PORT]/DB or jdbc:mysql://HOST[:PORT]/DB`);
   }
-  const [, scheme = '', userInfo, hostPart = '', portText, db, query] = m;
+  const [, scheme = '', userInfo, hostPart = '', portText, hostParams = '', path, query] = m;
   const lower = scheme.toLowerCase();
   const kind = lower === 'postgresql' ? 'postgresql' : 'mysql';
   const params: Record<string, string> = {};
-  for (const pair of (query ?? '').split('&')) {
+  const [db, ...pathParams] = (path ?? '').split(';');
+  const pairs = [...hostParams.split(';'), ...pathParams, ...(query ?? '').split('&')];
+  for (const pair of pairs) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
     const k = decode(eq < 0 ? pair : pair.slice(0, eq)).toLowerCase();

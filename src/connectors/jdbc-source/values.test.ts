@@ -174,6 +174,9 @@ describe('URLs', () => {
     const my = parseJdbcUrl('jdbc:mariadb://bob:hunter22@[::1]/inv', '/', resolve);
     expect(my).toMatchObject({ kind: 'mysql', product: 'MariaDB', host: '::1', port: 3306, user: 'bob', password: 'hunter22' });
     expect(describeTarget(my)).toBe("MariaDB at [::1]:3306/inv as user 'bob'");
+    expect(parseJdbcUrl('jdbc:mysql://h:3307/db;user=u;password=p%3Bw?ssl=true', '/', resolve)).toMatchObject({ host: 'h', port: 3307, database: 'db', user: 'u', password: 'p;w', params: { ssl: 'true' } });
+    expect(parseJdbcUrl('jdbc:postgresql://h;password=pw', '/', resolve)).toMatchObject({ host: 'h', database: undefined, password: 'pw' });
+    expect(parseJdbcUrl('jdbc:mysql://root:p@ss@h/db', '/', resolve)).toMatchObject({ host: 'h', user: 'root', password: 'p@ss', database: 'db' });
     expect(() => parseJdbcUrl('jdbc:oracle:thin:scott/tiger@h:1521:x', '/', resolve)).toThrow(/^cannot parse 'jdbc:oracle' connection URL/);
   });
 

@@ -146,7 +146,8 @@ export async function openMysql(o: DialectOptions & { target: ServerTarget }): P
   const user = o.user ?? t.user;
   const password = o.password ?? t.password;
   const where = describeTarget({ ...t, user });
-  const secrets = [password];
+  // A driver may echo either password: the one it was given, or the URL's one that connection.password overrides.
+  const secrets = [password, t.password];
   const zone = o.zone;
   const ssl = ['true', 'required', 'require'].includes((t.params.ssl ?? t.params.sslmode ?? t.params.usessl ?? '').toLowerCase())
     ? { rejectUnauthorized: false }

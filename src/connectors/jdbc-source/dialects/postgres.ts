@@ -130,8 +130,9 @@ export async function openPostgres(o: DialectOptions & { target: ServerTarget })
   const where = describeTarget({ ...t, user });
   if (user === undefined) throw fatal(`${where}: no user to connect as: set 'connection.user' (or PGUSER)`);
   const password = o.password ?? t.password;
+  // A driver may echo either password: the one it was given, or the URL's one that connection.password overrides;
   // pg reads PGPASSWORD when no password is given: it is as secret as connection.password.
-  const secrets = [password, process.env.PGPASSWORD];
+  const secrets = [password, t.password, process.env.PGPASSWORD];
   const zone = o.zone;
   const sslmode = (t.params.sslmode ?? (t.params.ssl === 'true' ? 'require' : '')).toLowerCase();
   const ssl = sslmode === 'require' || sslmode === 'prefer' ? { rejectUnauthorized: false } : sslmode.startsWith('verify') ? true : undefined;
