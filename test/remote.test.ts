@@ -320,6 +320,41 @@ describe('the remote shell when the connection drops', () => {
     }
   });
 
+  it('stops reconnecting, with UNAUTHORIZED, when the restarted server refuses the token', async () => {
+    const data = path.join(dir, 'token-changed');
+    const start = (port: number, token: string) => {
+      const child = spawnSluice(['serve', '--data-dir', data, '--port', String(port)], dir, { ...env(), SLUICE_AUTH_TOKEN: token });
+      const done = collect(child);
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      return { child, done, ready: waitForOutput(child, /serving http:\/\/127\.0\.0\.1:\d+/, 'stderr').then(() => Number(/127\.0\.0\.1:(\d+)/.exec(stderr)![1])) };
+    };
+    const first = start(0, 'first-token');
+    const port = await first.ready;
+    const notices: string[] = [];
+    const session = await RemoteSession.connect(`http://127.0.0.1:${port}`, 'first-token', 20_000, { notice: (l) => notices.push(l), maxDelayMs: 200 });
+    let second: ReturnType<typeof start> | undefined;
+    try {
+      await session.execute('SHOW CONNECTORS;');
+      await stopWith(first.child, first.done, 'SIGTERM');
+      await until(() => notices.some((n) => n.includes('reconnecting')), 'the session to notice the lost connection', 10_000);
+      second = start(port, 'second-token');
+      await second.ready;
+      const failed = await session.execute('SHOW CONNECTORS;').then(
+        () => undefined,
+        (e: unknown) => e as Error & { code?: string },
+      );
+      expect(failed?.code).toBe('UNAUTHORIZED');
+      expect(notices.at(-1)).toMatch(/bearer token given is wrong; not reconnecting/);
+      // Later statements fail the same way at once, instead of waiting on a reconnect that cannot succeed.
+      await expect(session.execute('SHOW CONNECTORS;')).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+      expect(notices.join('\n')).not.toContain('second-token');
+    } finally {
+      session.close();
+      if (second) await stopWith(second.child, second.done, 'SIGTERM');
+    }
+  });
+
   it('a write waiting for its answer when the socket drops fails as may-or-may-not-have-run; a read is sent again', async () => {
     const defined = { results: [{ '@type': 'variable', statementText: "DEFINE who = 'bob';", warnings: [], action: 'DEFINE', name: 'who', value: 'bob' }] };
     const first = await silentServer((q) => (String(q['sql']).startsWith('DEFINE') ? defined : undefined));

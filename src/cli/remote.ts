@@ -130,6 +130,8 @@ export class RemoteSession {
   private readonly printIds = new WeakMap<PrintEntity, number>();
   /** Why the connection is gone for good (no reconnect), for every later request. */
   private closedWith: string | undefined;
+  /** Why reconnecting stopped for good (the server refuses the token): every later request fails with it. */
+  private refused: SluiceError | undefined;
   /** Requests this client stopped waiting for (timeout, signal): whatever still comes for them is dropped. */
   private readonly abandoned = new Set<number>();
   /** Requests answered with PRINTs whose streams have not ended: an error frame for one ends its stream. */
@@ -244,11 +246,21 @@ export class RemoteSession {
         this.reconnect!.notice(`sluice: reconnected to the Sluice server at ${this.url}`);
         // What waited for the connection goes now, in the order it was asked.
         for (const p of [...this.pending.values()].sort((a, b) => (a.frame['id'] as number) - (b.frame['id'] as number))) this.send(p);
-      } catch {
+      } catch (err) {
+        // A server that is back but refuses the token will refuse it on every attempt: trying for ever would hide that.
+        if (err instanceof SluiceError && err.code === 'UNAUTHORIZED') return this.giveUp(err);
         this.retryTimer = setTimeout(() => void attempt(), backoff.next() ?? 0);
       }
     };
     this.retryTimer = setTimeout(() => void attempt(), backoff.next() ?? 0);
+  }
+
+  /** No more reconnecting: what waits and whatever is asked later fails with why. */
+  private giveUp(err: SluiceError): void {
+    this.reconnecting = false;
+    this.refused = err;
+    this.reconnect!.notice(`sluice: ${err.message}; not reconnecting`);
+    for (const p of [...this.pending.values()]) p.answer({ id: p.frame['id'], lost: `${err.message}; the statement was not sent`, code: err.code });
   }
 
   /** Hands a request to the socket, with the session's state first if this connection has not had it yet. */
@@ -283,6 +295,7 @@ export class RemoteSession {
     const id = this.next++;
     const readOnly = onlyReads(sql);
     const answer = await new Promise<Frame>((resolve, reject) => {
+      if (this.refused) return reject(this.refused);
       if (this.closedWith) return resolve({ error: { '@type': 'generic_error', error_code: 50000, code: 'SERVER_UNREACHABLE', message: this.closedWith } });
       const signal = opts.signal?.aborted ? undefined : opts.signal;
       let timer: NodeJS.Timeout | undefined;
@@ -331,7 +344,7 @@ export class RemoteSession {
       this.send(pending);
     });
     if ('lost' in answer) {
-      if (answer['code'] === 'REQUEST_TOO_LARGE') throw new SluiceError('REQUEST_TOO_LARGE', String(answer['lost']));
+      if (answer['code'] === 'REQUEST_TOO_LARGE' || answer['code'] === 'UNAUTHORIZED') throw new SluiceError(answer['code'], String(answer['lost']));
       throw new SluiceError('CONNECTION_LOST', String(answer['lost']), { hint: 'SHOW CONNECTORS or DESCRIBE CONNECTOR tells what the server has now' });
     }
     if ('error' in answer) {
