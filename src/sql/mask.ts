@@ -32,7 +32,7 @@ export function maskStatementText(stmt: Statement, isSecret: (key: string) => bo
     case 'DefineVariable':
       return SECRET_KEY_PATTERN.test(stmt.name) ? replaceSpans(stmt.text, stmt.loc.offset, [stmt.valueLoc]) : stmt.text;
     case 'SetProperty':
-      return SECRET_KEY_PATTERN.test(stmt.name) ? replaceSpans(stmt.text, stmt.loc.offset, [stmt.valueLoc]) : stmt.text;
+      return isSecretKey(stmt.name) ? replaceSpans(stmt.text, stmt.loc.offset, [stmt.valueLoc]) : stmt.text;
     default:
       return stmt.text;
   }
@@ -97,8 +97,8 @@ export function maskSourceLine(line: string, column: number): { text: string; co
 }
 
 /** Where unclosed strings start: they run to the end of the text and may hold a secret. */
-export function unterminatedOffsets(diagnostics: readonly { offset: number; message: string }[], text: string): number[] {
-  return diagnostics.filter((d) => text[d.offset] === "'" || text[d.offset] === '"' || text[d.offset] === '`').map((d) => d.offset);
+export function unterminatedOffsets(diagnostics: readonly { offset: number; kind: string }[], text: string): number[] {
+  return diagnostics.filter((d) => d.kind === 'unterminated' && (text[d.offset] === "'" || text[d.offset] === '"' || text[d.offset] === '`')).map((d) => d.offset);
 }
 
 /** A span of a source text that holds a secret value: [start, end) offsets. */
