@@ -347,9 +347,49 @@ describe('unexpected characters', () => {
     expect(d.message).toMatch(/U\+0007/);
   });
 
+  it.each([
+    ['\u0000', 'unexpected control character U+0000 (NUL)'],
+    ['\u001b', 'unexpected control character U+001B (ESC)'],
+    ['\u000b', 'unexpected control character U+000B (VT)'],
+    ['\u007f', 'unexpected control character U+007F (DEL)'],
+    ['\u0085', 'unexpected control character U+0085'],
+    ['\u00a0', 'unexpected no-break space U+00A0'],
+    ['\u200b', 'unexpected zero-width space U+200B'],
+    ['\u2003', 'unexpected invisible character U+2003'],
+  ])('%j reads as a name and a code point, without the hint about names', (ch, message) => {
+    expect(tokenize(`SHOW ${ch} CONNECTORS`).diagnostics.map((d) => d.message)).toEqual([message]);
+  });
+
+  it('a printable character is quoted, with its code point when not ASCII, and the hint about names', () => {
+    expect(tokenize('SHOW #').diagnostics[0]!.message).toBe("unexpected character '#': identifiers use letters, digits, _ and @ (quote other names with ` or \")");
+    expect(tokenize('SHOW é').diagnostics[0]!.message).toMatch(/^unexpected character 'é' \(U\+00E9\): identifiers use/);
+  });
+
   it('diagnostics carry the offset and length of the offending text', () => {
     const d = tokenize('ab #').diagnostics[0]!;
     expect([d.offset, d.length]).toEqual([3, 1]);
+  });
+});
+
+describe('huge tokens', () => {
+  it.each([
+    ["'", "'"],
+    ['"', '"'],
+    ['`', '`'],
+  ])('a 10 MB %s…%s token lexes (the alternation pattern overflowed the stack), and is over the limit', (open, close) => {
+    const r = tokenize(`SHOW ${open}${'x'.repeat(10 * 1024 * 1024)}${close}`);
+    expect(r.tokens).toHaveLength(2);
+    expect(r.diagnostics).toEqual([expect.objectContaining({ kind: 'too-large', line: 1, column: 6 })]);
+  });
+
+  it("a string made of a million doubled quotes lexes as one string", () => {
+    const r = tokenize(`'${"''".repeat(1024 * 1024)}'`);
+    expect(r.tokens.map((t) => t.tokenType.name)).toEqual(['StringLiteral']);
+  });
+
+  it('a 10 MB unclosed string is one unterminated diagnostic', () => {
+    const r = tokenize(`SHOW '${'x'.repeat(10 * 1024 * 1024)}`);
+    expect(r.diagnostics).toEqual([expect.objectContaining({ kind: 'unterminated', line: 1, column: 6 })]);
   });
 });
 
