@@ -376,16 +376,30 @@ describe('huge tokens', () => {
     ["'", "'"],
     ['"', '"'],
     ['`', '`'],
-  ])('a 10 MB %s…%s token lexes (the alternation pattern overflowed the stack), and is over the limit', (open, close) => {
+  ])('a 10 MB %s…%s token lexes (a regular expression overflowed the stack), and is over the limit', (open, close) => {
     const r = tokenize(`SHOW ${open}${'x'.repeat(10 * 1024 * 1024)}${close}`);
     expect(r.tokens).toHaveLength(2);
     expect(r.diagnostics).toEqual([expect.objectContaining({ kind: 'too-large', line: 1, column: 6 })]);
   });
 
-  it("a string made of a million doubled quotes lexes as one string", () => {
-    const r = tokenize(`'${"''".repeat(1024 * 1024)}'`);
-    expect(r.tokens.map((t) => t.tokenType.name)).toEqual(['StringLiteral']);
+  it.each(["'", '"', '`'])('a %s…%s of five million doubled quotes lexes as one token (the unrolled pattern overflowed the stack)', (q) => {
+    const r = tokenize(`${q}${q.repeat(10 * 1024 * 1024)}${q}`);
+    expect(r.tokens).toHaveLength(1);
+    expect(r.diagnostics.map((d) => d.kind)).toEqual(['too-large']);
   });
+
+  it("a quoted form ends as the regular expression would: at a lone quote, else before the last doubled one", () => {
+    expect(kinds("'a''b' x")).toEqual([['StringLiteral', "'a''b'"], ['Identifier', 'x']]);
+    expect(kinds("'a''b''")).toEqual([['StringLiteral', "'a''b'"]]);
+    expect(tokenize("'a''b''").diagnostics.map((d) => [d.kind, d.column])).toEqual([['unterminated', 7]]);
+    expect(tokenize("'a''b").diagnostics.map((d) => [d.kind, d.column])).toEqual([['unterminated', 4]]);
+  });
+
+  it.each(['\u0000', '#', 'é', '😀'])('10 MB of %j is one diagnostic, at once (chevrotain\'s recovery took 20 s over it)', (ch) => {
+    const r = tokenize(`SHOW ${ch.repeat((10 * 1024 * 1024) / ch.length)} CONNECTORS`);
+    expect(r.tokens.map((t) => t.image)).toEqual(['SHOW', 'CONNECTORS']);
+    expect(r.diagnostics).toEqual([expect.objectContaining({ kind: 'unexpected', line: 1, column: 6, length: 10 * 1024 * 1024 })]);
+  }, 2000);
 
   it('a 10 MB unclosed string is one unterminated diagnostic', () => {
     const r = tokenize(`SHOW '${'x'.repeat(10 * 1024 * 1024)}`);

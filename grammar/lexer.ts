@@ -70,7 +70,7 @@ export function describeChar(ch: string): { text: string; printable: boolean } {
   return { text: code < 0x80 ? `'${ch}'` : `'${ch}' (${hex(code)})`, printable: true };
 }
 
-function fromLexError(text: string, e: ILexingError): LexDiagnostic {
+function fromLexError(text: string, e: Pick<ILexingError, 'offset' | 'length' | 'line' | 'column'>): LexDiagnostic {
   const ch = text.slice(e.offset, e.offset + Math.max(1, e.length));
   const first = [...ch][0] ?? '';
   const described = describeChar(first);
@@ -119,6 +119,21 @@ function sizeDiagnostic(tok: IToken): LexDiagnostic | undefined {
 export function tokenize(text: string): LexResult {
   const result = sqlLexer.tokenize(text);
   const diagnostics = result.errors.map((e) => fromLexError(text, e));
+  // Adjacent stray runs are one problem, as chevrotain would report them.
+  let run: { offset: number; length: number; line: number; column: number } | undefined;
+  const endRun = () => {
+    if (run) diagnostics.push(fromLexError(text, run));
+    run = undefined;
+  };
+  for (const tok of result.groups['unexpected'] ?? []) {
+    if (run && run.offset + run.length === tok.startOffset) {
+      run.length += tok.image.length;
+      continue;
+    }
+    endRun();
+    run = { offset: tok.startOffset, length: tok.image.length, line: tok.startLine ?? 1, column: tok.startColumn ?? 1 };
+  }
+  endRun();
   for (const tok of result.tokens) {
     // Keywords and punctuation are short: only a long image can be over a limit.
     if (tok.image.length <= LIMITS.nameChars) continue;

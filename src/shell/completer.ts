@@ -224,7 +224,7 @@ export function complete(before: string, ctx: CompletionContext): Completion {
       if (type.startsWith(typedUpper)) out.add(caseOf(type));
     } else if (rule === 'identifier' && parentRule !== undefined && NAMES_EXISTING.has(parentRule)) {
       nameCandidates(cursor, ctx).forEach((c) => out.add(c));
-    } else if (!inValue && (rule === 'property' || rule === 'keyList' || (rule === 'identifier' && parentRule === 'property'))) {
+    } else if (!inValue && (rule === 'propertyKey' || (rule === 'identifier' && parentRule === 'propertyKey'))) {
       keyCandidates(cursor, ctx).forEach((c) => out.add(c));
     }
   }
