@@ -319,6 +319,14 @@ describe('ksqlDB statements and properties on every path', () => {
     expect(ws).toEqual({ id: 'q', error: expect.objectContaining(bodies[0]) });
   });
 
+  it('a 10 MB literal is INPUT_TOO_LARGE at the literal on /ksql, not an internal error (when the body limit lets it in)', async () => {
+    const r = await server({ maxRequestBytes: 16 * 1024 * 1024 });
+    const sql = `SET 'x' = '${'a'.repeat(10 * 1024 * 1024)}';`;
+    const res = await ksql(r, { ksql: sql });
+    expect(res).toEqual({ status: 400, body: expect.objectContaining({ '@type': 'statement_error', error_code: 40001, code: 'INPUT_TOO_LARGE', line: 1, column: 11 }) });
+    expect((res.body as { statementText: string }).statementText.length).toBeLessThan(300);
+  });
+
   it('answers what ksqlDB tools send when they connect, and takes their SET', async () => {
     const r = await server();
     const res = await ksql(r, {
