@@ -68,9 +68,13 @@ export type ListStatementCstChildren = {
   OFFSETS?: IToken[];
   identifier?: IdentifierCstNode[];
   VARIABLES?: IToken[];
+  PROPERTIES?: IToken[];
+  STREAMS?: IToken[];
+  TABLES?: IToken[];
+  QUERIES?: IToken[];
+  EXTENDED?: (IToken)[];
   ALL?: IToken[];
   TOPICS?: IToken[];
-  EXTENDED?: IToken[];
 };
 
 export interface DescribeConnectorCstNode extends CstNode {
@@ -204,8 +208,7 @@ export interface PropertyCstNode extends CstNode {
 }
 
 export type PropertyCstChildren = {
-  identifier?: IdentifierCstNode[];
-  StringLiteral?: IToken[];
+  propertyKey: PropertyKeyCstNode[];
   Equals: IToken[];
   literal: LiteralCstNode[];
 };
@@ -217,9 +220,19 @@ export interface KeyListCstNode extends CstNode {
 
 export type KeyListCstChildren = {
   LParen: IToken[];
-  StringLiteral: IToken[];
+  propertyKey: PropertyKeyCstNode[];
   Comma?: IToken[];
   RParen: IToken[];
+};
+
+export interface PropertyKeyCstNode extends CstNode {
+  name: "propertyKey";
+  children: PropertyKeyCstChildren;
+}
+
+export type PropertyKeyCstChildren = {
+  identifier?: IdentifierCstNode[];
+  StringLiteral?: IToken[];
 };
 
 export interface LiteralCstNode extends CstNode {
@@ -289,6 +302,7 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   propertyList(children: PropertyListCstChildren, param?: IN): OUT;
   property(children: PropertyCstChildren, param?: IN): OUT;
   keyList(children: KeyListCstChildren, param?: IN): OUT;
+  propertyKey(children: PropertyKeyCstChildren, param?: IN): OUT;
   literal(children: LiteralCstChildren, param?: IN): OUT;
   number(children: NumberCstChildren, param?: IN): OUT;
   variableName(children: VariableNameCstChildren, param?: IN): OUT;

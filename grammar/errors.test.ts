@@ -34,4 +34,20 @@ describe('syntax error messages', () => {
     expect(e.loc).toMatchObject({ line: 1, column: 55 });
     expect(e.message).not.toContain('hunter2hunter2');
   });
+
+  it.each([
+    ['SET "auto.offset.reset" = \'earliest\';', 5, '"'],
+    ['UNSET `ksql.streams.x`;', 7, '`'],
+    ['RUN SCRIPT "setup.sql";', 12, '"'],
+  ])('%s: where only a string fits, a quoted name is told to use single quotes', (sql, column, q) => {
+    const e = firstError(sql);
+    expect(e.loc).toMatchObject({ line: 1, column });
+    expect(e.message).toMatch(new RegExp(`; here it is written in single quotes \\('…'\\), not \\${q}…\\${q}$`));
+  });
+
+  it('and does not repeat it there: it may be a secret', () => {
+    const e = firstError('SET \'connection.password\' = "hunter2hunter2";');
+    expect(e.message).not.toContain('hunter2hunter2');
+    expect(e.message).toContain('single quotes');
+  });
 });

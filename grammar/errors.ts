@@ -90,7 +90,13 @@ const STATEMENT_STARTS = 'a statement (CREATE, DROP, SHOW, LIST, DESCRIBE, ALTER
 
 export const errorMessageProvider: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual }) {
-    return withSuggestion(`expected ${expectedWord(expected)} but found ${describeFound(actual)}`, actual, [expected]);
+    const message = `expected ${expectedWord(expected)} but found ${describeFound(actual)}`;
+    // SET, UNSET, DEFINE and RUN SCRIPT take a 'string' only (as in ksqlDB), where a WITH key may be any quoting.
+    // The hint does not repeat the text: it may be a secret, which the caller masks only where the message quotes it.
+    if (expected === StringLiteral && (actual.tokenType === QuotedIdentifier || actual.tokenType === BackquotedIdentifier)) {
+      return `${message}; here it is written in single quotes ('…'), not ${actual.image[0]}…${actual.image[0]}`;
+    }
+    return withSuggestion(message, actual, [expected]);
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
     return `expected ';' to end the statement but found ${describeFound(firstRedundant)}`;

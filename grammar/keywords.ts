@@ -46,6 +46,11 @@ export const NON_RESERVED_KEYWORDS = [
   'SAMPLE',
   'OFFSETS',
   'RESET',
+  // ksqlDB's SHOW STREAMS / TABLES / QUERIES / PROPERTIES (non-reserved there too).
+  'STREAMS',
+  'TABLES',
+  'QUERIES',
+  'PROPERTIES',
 ] as const;
 
 export type ReservedKeyword = (typeof RESERVED_KEYWORDS)[number];

@@ -347,9 +347,63 @@ describe('unexpected characters', () => {
     expect(d.message).toMatch(/U\+0007/);
   });
 
+  it.each([
+    ['\u0000', 'unexpected control character U+0000 (NUL)'],
+    ['\u001b', 'unexpected control character U+001B (ESC)'],
+    ['\u000b', 'unexpected control character U+000B (VT)'],
+    ['\u007f', 'unexpected control character U+007F (DEL)'],
+    ['\u0085', 'unexpected control character U+0085'],
+    ['\u00a0', 'unexpected no-break space U+00A0'],
+    ['\u200b', 'unexpected zero-width space U+200B'],
+    ['\u2003', 'unexpected invisible character U+2003'],
+  ])('%j reads as a name and a code point, without the hint about names', (ch, message) => {
+    expect(tokenize(`SHOW ${ch} CONNECTORS`).diagnostics.map((d) => d.message)).toEqual([message]);
+  });
+
+  it('a printable character is quoted, with its code point when not ASCII, and the hint about names', () => {
+    expect(tokenize('SHOW #').diagnostics[0]!.message).toBe("unexpected character '#': identifiers use letters, digits, _ and @ (quote other names with ` or \")");
+    expect(tokenize('SHOW é').diagnostics[0]!.message).toMatch(/^unexpected character 'é' \(U\+00E9\): identifiers use/);
+  });
+
   it('diagnostics carry the offset and length of the offending text', () => {
     const d = tokenize('ab #').diagnostics[0]!;
     expect([d.offset, d.length]).toEqual([3, 1]);
+  });
+});
+
+describe('huge tokens', () => {
+  it.each([
+    ["'", "'"],
+    ['"', '"'],
+    ['`', '`'],
+  ])('a 10 MB %s…%s token lexes (a regular expression overflowed the stack), and is over the limit', (open, close) => {
+    const r = tokenize(`SHOW ${open}${'x'.repeat(10 * 1024 * 1024)}${close}`);
+    expect(r.tokens).toHaveLength(2);
+    expect(r.diagnostics).toEqual([expect.objectContaining({ kind: 'too-large', line: 1, column: 6 })]);
+  });
+
+  it.each(["'", '"', '`'])('a %s…%s of five million doubled quotes lexes as one token (the unrolled pattern overflowed the stack)', (q) => {
+    const r = tokenize(`${q}${q.repeat(10 * 1024 * 1024)}${q}`);
+    expect(r.tokens).toHaveLength(1);
+    expect(r.diagnostics.map((d) => d.kind)).toEqual(['too-large']);
+  });
+
+  it("a quoted form ends as the regular expression would: at a lone quote, else before the last doubled one", () => {
+    expect(kinds("'a''b' x")).toEqual([['StringLiteral', "'a''b'"], ['Identifier', 'x']]);
+    expect(kinds("'a''b''")).toEqual([['StringLiteral', "'a''b'"]]);
+    expect(tokenize("'a''b''").diagnostics.map((d) => [d.kind, d.column])).toEqual([['unterminated', 7]]);
+    expect(tokenize("'a''b").diagnostics.map((d) => [d.kind, d.column])).toEqual([['unterminated', 4]]);
+  });
+
+  it.each(['\u0000', '#', 'é', '😀'])('10 MB of %j is one diagnostic, at once (chevrotain\'s recovery took 20 s over it)', (ch) => {
+    const r = tokenize(`SHOW ${ch.repeat((10 * 1024 * 1024) / ch.length)} CONNECTORS`);
+    expect(r.tokens.map((t) => t.image)).toEqual(['SHOW', 'CONNECTORS']);
+    expect(r.diagnostics).toEqual([expect.objectContaining({ kind: 'unexpected', line: 1, column: 6, length: 10 * 1024 * 1024 })]);
+  }, 2000);
+
+  it('a 10 MB unclosed string is one unterminated diagnostic', () => {
+    const r = tokenize(`SHOW '${'x'.repeat(10 * 1024 * 1024)}`);
+    expect(r.diagnostics).toEqual([expect.objectContaining({ kind: 'unterminated', line: 1, column: 6 })]);
   });
 });
 

@@ -80,7 +80,8 @@ export class SluiceParser extends CstParser {
     this.SUBRULE(this.identifier);
   });
 
-  // {SHOW|LIST} [SOURCE|SINK] CONNECTORS | CONNECTOR PLUGINS | CONNECTOR OFFSETS name | VARIABLES | [ALL] TOPICS [EXTENDED]
+  // {SHOW|LIST} [SOURCE|SINK] CONNECTORS | CONNECTOR PLUGINS | CONNECTOR OFFSETS name | VARIABLES | PROPERTIES
+  //   | {STREAMS|TABLES|QUERIES} [EXTENDED] | [ALL] TOPICS [EXTENDED]
   public listStatement = this.RULE('listStatement', () => {
     this.OR([{ ALT: () => this.CONSUME(K.SHOW) }, { ALT: () => this.CONSUME(K.LIST) }]);
     this.OR2([
@@ -107,6 +108,13 @@ export class SluiceParser extends CstParser {
         },
       },
       { ALT: () => this.CONSUME(K.VARIABLES) },
+      { ALT: () => this.CONSUME(K.PROPERTIES) },
+      {
+        ALT: () => {
+          this.OR5([{ ALT: () => this.CONSUME(K.STREAMS) }, { ALT: () => this.CONSUME(K.TABLES) }, { ALT: () => this.CONSUME(K.QUERIES) }]);
+          this.OPTION4(() => this.CONSUME2(K.EXTENDED));
+        },
+      },
       {
         ALT: () => {
           this.OPTION2(() => this.CONSUME(K.ALL));
@@ -125,7 +133,7 @@ export class SluiceParser extends CstParser {
     this.OPTION(() => this.CONSUME(K.EXTENDED));
   });
 
-  // ALTER CONNECTOR name SET (key = value, ...) | UNSET ('key', ...) | RESET OFFSETS
+  // ALTER CONNECTOR name SET (key = value, ...) | UNSET (key, ...) | RESET OFFSETS
   public alterConnector = this.RULE('alterConnector', () => {
     this.CONSUME(K.ALTER);
     this.CONSUME(K.CONNECTOR);
@@ -223,15 +231,20 @@ export class SluiceParser extends CstParser {
   });
 
   public property = this.RULE('property', () => {
-    this.OR([{ ALT: () => this.SUBRULE(this.identifier) }, { ALT: () => this.CONSUME(StringLiteral) }]);
+    this.SUBRULE(this.propertyKey);
     this.CONSUME(Equals);
     this.SUBRULE(this.literal);
   });
 
+  // The keys of ALTER … UNSET: written as in WITH (a name in any quoting, or a 'string'), so a key can be copied over.
   public keyList = this.RULE('keyList', () => {
     this.CONSUME(LParen);
-    this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => this.CONSUME(StringLiteral) });
+    this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => this.SUBRULE(this.propertyKey) });
     this.CONSUME(RParen);
+  });
+
+  public propertyKey = this.RULE('propertyKey', () => {
+    this.OR([{ ALT: () => this.SUBRULE(this.identifier) }, { ALT: () => this.CONSUME(StringLiteral) }]);
   });
 
   public literal = this.RULE('literal', () => {

@@ -8,15 +8,42 @@ export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f
 export const LineComment = createToken({ name: 'LineComment', pattern: /--[^\r\n]*/, group: 'comments' });
 export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: 'comments', line_breaks: true });
 
-export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /'(?:[^']|'')*'/, line_breaks: true });
-export const QuotedIdentifier = createToken({ name: 'QuotedIdentifier', pattern: /"(?:[^"]|"")*"/, line_breaks: true });
-export const BackquotedIdentifier = createToken({ name: 'BackquotedIdentifier', pattern: /`(?:[^`]|``)*`/, line_breaks: true });
+/**
+ * A quoted form ('…', "…" or `…`, the quote doubled inside) matched by a scan, not a regular expression: a pattern
+ * such as '(?:[^']|'')*' backtracks once per character or doubled quote, and V8 runs out of stack on a literal of
+ * a few MB. The result is the regular expression's: closed, the longest run that ends in a lone quote (or, when
+ * none closes, the text up to the first quote of the last doubled pair); unclosed, everything up to a lone quote.
+ */
+function quoted(q: string, closed: boolean): (text: string, offset: number) => [string] | null {
+  return (text, offset) => {
+    if (text[offset] !== q) return null;
+    let at = offset + 1;
+    let lastPair = -1;
+    for (;;) {
+      const next = text.indexOf(q, at);
+      if (next === -1) {
+        if (!closed) return [text.slice(offset)];
+        return lastPair === -1 ? null : [text.slice(offset, lastPair + 1)];
+      }
+      if (text[next + 1] !== q) return [closed ? text.slice(offset, next + 1) : text.slice(offset, next)];
+      lastPair = next;
+      at = next + 2;
+    }
+  };
+}
+
+const quotedToken = (name: string, q: string, closed: boolean) =>
+  createToken({ name, pattern: quoted(q, closed), start_chars_hint: [q], line_breaks: true, ...(closed ? {} : { group: 'errors' }) });
+
+export const StringLiteral = quotedToken('StringLiteral', "'", true);
+export const QuotedIdentifier = quotedToken('QuotedIdentifier', '"', true);
+export const BackquotedIdentifier = quotedToken('BackquotedIdentifier', '`', true);
 
 // Unterminated forms: matched as tokens (never reach the parser) so the error can say what is unclosed and where
 // it opened, instead of complaining about a stray quote character.
-export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /'(?:[^']|'')*/, group: 'errors', line_breaks: true });
-export const UnterminatedQuotedIdentifier = createToken({ name: 'UnterminatedQuotedIdentifier', pattern: /"(?:[^"]|"")*/, group: 'errors', line_breaks: true });
-export const UnterminatedBackquotedIdentifier = createToken({ name: 'UnterminatedBackquotedIdentifier', pattern: /`(?:[^`]|``)*/, group: 'errors', line_breaks: true });
+export const UnterminatedString = quotedToken('UnterminatedString', "'", false);
+export const UnterminatedQuotedIdentifier = quotedToken('UnterminatedQuotedIdentifier', '"', false);
+export const UnterminatedBackquotedIdentifier = quotedToken('UnterminatedBackquotedIdentifier', '`', false);
 export const UnterminatedComment = createToken({ name: 'UnterminatedComment', pattern: /\/\*[\s\S]*/, group: 'errors', line_breaks: true });
 
 export const Variable = createToken({ name: 'Variable', pattern: /\$\{[A-Za-z_][A-Za-z0-9_@]*\}/ });
@@ -58,6 +85,13 @@ export const Equals = createToken({ name: 'Equals', pattern: /=/, label: "'='" }
 export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/, label: "';'" });
 export const Minus = createToken({ name: 'Minus', pattern: /-/, label: "'-'" });
 
+/**
+ * Anything no other token matches: a run of characters that cannot begin a token, or else one character. Lexed as
+ * a token (tokenize turns it into a diagnostic) because chevrotain's own recovery retries every pattern at every
+ * character: 10 MB of stray characters took 20 s.
+ */
+export const Unexpected = createToken({ name: 'Unexpected', pattern: /[^ \t\r\n\f'"`$0-9A-Za-z_(),=;\-/.]+|[^]/, group: 'unexpected', line_breaks: true });
+
 export const ALL_TOKENS: TokenType[] = [
   WhiteSpace,
   LineComment,
@@ -83,6 +117,7 @@ export const ALL_TOKENS: TokenType[] = [
   Equals,
   Semicolon,
   Minus,
+  Unexpected,
 ];
 
 export const K = KEYWORD_TOKENS;

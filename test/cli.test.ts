@@ -656,6 +656,19 @@ describe.concurrent('sluice shell with piped stdin', () => {
     expect(await w.names('data2')).toEqual(['A', 'C']);
   });
 
+  it('a ksqlDB script: SET of ksqlDB properties warns, SHOW STREAMS/TABLES/QUERIES are empty tables, SELECT is one UNSUPPORTED_STATEMENT', async () => {
+    const w = workspace();
+    const input = ["SET 'auto.offset.reset' = 'earliest';", 'SHOW STREAMS;', 'SHOW TABLES;', 'SHOW QUERIES;', 'SELECT * FROM orders EMIT CHANGES;', 'SHOW PROPERTIES;'].join('\n');
+    const table = await w.sluice(['shell', '--data-dir', 'data'], { input });
+    expect(table.code).toBe(1);
+    expect(table.stdout).toContain("WARNING: 'auto.offset.reset' has no effect in Sluice");
+    for (const header of [/^ Stream Name +\| Kafka Topic /m, /^ Table Name +\| Kafka Topic /m, /^ Query ID +\| Query Type /m, /^ ksql\.streams\.auto\.offset\.reset +\| KSQL +\| SESSION +\| earliest/m]) {
+      expect(table.stdout).toMatch(header);
+    }
+    expect(table.stderr).toMatch(/^(\S+:)?5:1 UNSUPPORTED_STATEMENT SELECT is not supported: Sluice manages connectors and topics: it has no streams, tables or queries; PRINT a topic to see its records\n 5 \| SELECT \* FROM orders EMIT CHANGES;\n   \| \^$/m);
+    expect(table.stderr.match(/UNSUPPORTED_STATEMENT|LEXICAL_ERROR|SYNTAX_ERROR/g)).toEqual(['UNSUPPORTED_STATEMENT']);
+  });
+
   it('`exit` stops reading at once, even while the producer keeps stdin open', async () => {
     const w = workspace();
     const child = w.start(['shell', '--output', 'json', '--data-dir', 'data']);

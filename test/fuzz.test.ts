@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ALL_KEYWORDS } from '../grammar/keywords.js';
 import { tokenize } from '../grammar/lexer.js';
+import { LIMITS } from '../grammar/limits.js';
 import { Catalog } from '../src/catalog/index.js';
 import { Engine } from '../src/engine/engine.js';
 import type { Entity } from '../src/engine/results.js';
@@ -74,7 +75,7 @@ function checkParse(text: string): void {
   const items = parseScript(text);
   for (const item of items) {
     if (!item.ok) {
-      expect(['SYNTAX_ERROR', 'LEXICAL_ERROR']).toContain(item.error.code);
+      expect(['SYNTAX_ERROR', 'LEXICAL_ERROR', 'UNSUPPORTED_STATEMENT', 'INPUT_TOO_LARGE']).toContain(item.error.code);
       checkPosition(text, item.error.loc?.line, item.error.loc?.column, `${item.error.code} ${item.error.message}`);
       continue;
     }
@@ -182,6 +183,14 @@ const CORPUS = [
   '/* this is a bracketed comment. */\nSHOW CONNECTORS;/*another comment!*/',
   'SHOW -- inline comment\nCONNECTORS;',
   "SET 'x' = 'this isn''t a comment -- the first quote isn''t closed' -- comment",
+  // What ksqlDB scripts and tools send: statements Sluice answers, and ones it refuses as unsupported.
+  "SET 'ksql.streams.cache.max.bytes.buffering' = '0'; SET 'processing.guarantee' = 'exactly_once_v2'; SHOW PROPERTIES;",
+  'SHOW STREAMS; LIST TABLES EXTENDED; SHOW QUERIES;',
+  "ALTER CONNECTOR src UNSET (\"batch.size\", `topic`, bare);",
+  'SELECT * FROM orders WHERE id > 1 EMIT CHANGES;',
+  "CREATE STREAM s (id INT KEY, v VARCHAR) WITH (kafka_topic='t', value_format='json');",
+  'CREATE OR REPLACE TABLE t AS SELECT id, COUNT(*) FROM s GROUP BY id;',
+  "INSERT INTO s (id, v) VALUES (1, 'a');",
 ];
 
 const randomCase = (word: string) => fc.array(fc.boolean(), { minLength: word.length, maxLength: word.length }).map((up) => [...word].map((c, i) => (up[i] ? c.toUpperCase() : c.toLowerCase())).join(''));
@@ -194,6 +203,10 @@ const fragment: fc.Arbitrary<string> = fc.oneof(
     weight: 3,
     arbitrary: fc.constantFrom(
       'x',
+      'SELECT',
+      'INSERT',
+      'STREAM',
+      'TABLE',
       'src',
       '_a@1',
       '1abc',
@@ -346,6 +359,32 @@ const mutated = fc
   .tuple(fc.array(fc.constantFrom(...CORPUS), { minLength: 1, maxLength: 3 }), fc.constantFrom('\n', ' ', ''), fc.array(mutation, { minLength: 1, maxLength: 4 }))
   .map(([statements, sep, mutations]) => mutations.reduce(mutate, statements.join(sep)));
 
+/** A statement with one part blown up to around a size limit (just under, just over) or to 10 MB. */
+const HUGE_TEMPLATES = [
+  "SET 'x' = '%';",
+  'DESCRIBE CONNECTOR "%";',
+  'DROP CONNECTOR `%`;',
+  'DROP CONNECTOR %;',
+  "CREATE SOURCE CONNECTOR c WITH ('connector.class'='FileStreamSource', 'topic'='t', 'file'='%');",
+  "CREATE SOURCE CONNECTOR c WITH ('connector.class'='FileStreamSource', 'topic'='t', 'connection.password'='%');",
+  "SELECT '%' FROM t; SHOW CONNECTORS;",
+  'SHOW CONNECTORS; /* % */ SHOW TOPICS;',
+  '-- %\nSHOW CONNECTORS;',
+  'PRINT t LIMIT %;',
+  "SET 'x' = '%",
+  'PRINT ${%};',
+  '%',
+];
+// One-token fills blown up to just under or over a limit, or to 10 MB. Fills of many tokens stay smaller: how fast
+// a statement of hundreds of thousands of tokens is checked is a matter of speed, not of limits.
+const HUGE_FILLS = ['a', 'é', "''", '""', ' ', '\n', '1', '\u0000'];
+const HUGE_SIZES = [LIMITS.nameChars + 1, LIMITS.literalChars - 1, LIMITS.literalChars + 3, LIMITS.statementChars + 1, 10 * 1024 * 1024];
+const MANY_TOKEN_FILLS = ['x;', 'SHOW CONNECTORS;', "'k'='v',", '(', 'é ', '*'];
+const hugeInput = fc.oneof(
+  fc.tuple(fc.constantFrom(...HUGE_TEMPLATES), fc.constantFrom(...HUGE_FILLS), fc.constantFrom(...HUGE_SIZES)),
+  fc.tuple(fc.constantFrom(...HUGE_TEMPLATES), fc.constantFrom(...MANY_TOKEN_FILLS), fc.constantFrom(2_000, 20_000)),
+).map(([template, fill, size]) => template.replace('%', fill.repeat(Math.ceil(size / fill.length))));
+
 // ---------------------------------------------------------------------------------------------------------------
 // Properties
 
@@ -369,6 +408,19 @@ describe(`fuzz (FUZZ_SEED=${SEED})`, () => {
   it('mutations of valid statements', () => {
     assertProperty('mutations', mutated, (t) => t, runs(1500));
   });
+
+  it('huge literals, names, comments and statements: a limit error with a position, never an internal one', () => {
+    // Every template just over the name and literal limits (fills taken in turn), then random combinations up to
+    // 10 MB (parse.test.ts has a 10 MB literal, a 1 MB name and a 4 MiB statement each).
+    let i = 0;
+    for (const template of HUGE_TEMPLATES) {
+      for (const size of [LIMITS.nameChars + 1, LIMITS.literalChars + 3]) {
+        const fill = HUGE_FILLS[i++ % HUGE_FILLS.length]!;
+        check(template.replace('%', fill.repeat(Math.ceil(size / fill.length))));
+      }
+    }
+    assertProperty('huge inputs', hugeInput, (t) => t, runs(10));
+  }, 30_000);
 
   it('ran at least 3000 inputs', () => {
     expect(executed).toBeGreaterThanOrEqual(Math.min(3000, runs(3000)));

@@ -1,3 +1,4 @@
+import { describeChar } from '../../grammar/lexer.js';
 import { isSecretKey, maskConfig, secretValues } from '../connectors/secrets.js';
 import { validateConnectorConfig } from '../connectors/validate.js';
 import { SqlSemanticError, SluiceErrors } from '../errors/base.js';
@@ -10,12 +11,25 @@ import type { ConnectorInfoEntity, WarningEntity } from './results.js';
 
 const NAME_KEY = 'name';
 
+/**
+ * What is wrong with a connector name, said precisely, or undefined. Kafka Connect refuses these too; a blank or
+ * control-character name cannot be typed back unambiguously.
+ */
+export function connectorNameProblem(name: string): string | undefined {
+  if (name === '') return 'a connector name cannot be empty';
+  if (name.trim() === '') return `a connector name cannot be blank: this one is only white space (${name.length} character${name.length === 1 ? '' : 's'})`;
+  const control = /\p{Cc}/u.exec(name);
+  if (control) {
+    const described = describeChar(control[0]).text;
+    return `a connector name cannot contain control characters: it has ${described} at character ${[...name.slice(0, control.index)].length + 1}`;
+  }
+  return undefined;
+}
+
 export function createConnector(s: CreateConnector, ctx: ExecContext): ConnectorInfoEntity | WarningEntity {
   const name = s.name.value;
-  // Kafka Connect refuses these too; a blank or control-character name cannot be typed back unambiguously.
-  if (name.trim() === '' || /\p{Cc}/u.test(name)) {
-    throw new SqlSemanticError('INVALID_ARGUMENT', 'a connector name must not be empty or contain control characters', { loc: s.name.loc });
-  }
+  const problem = connectorNameProblem(name);
+  if (problem) throw new SqlSemanticError('INVALID_ARGUMENT', problem, { loc: s.name.loc });
   const existing = ctx.catalog.findConnectorIgnoringCase(name);
   const validation = validateConnectorConfig({
     connectorType: s.connectorType,

@@ -547,6 +547,126 @@ describe('DEFINE / UNDEFINE / SHOW VARIABLES', () => {
   });
 });
 
+describe("ksqlDB's properties (SET, UNSET, SHOW PROPERTIES)", () => {
+  it.each([
+    ["SET 'auto.offset.reset' = 'earliest';", 'ksql.streams.auto.offset.reset', 'earliest'],
+    ["SET 'ksql.streams.auto.offset.reset' = 'Latest';", 'ksql.streams.auto.offset.reset', 'latest'],
+    ["SET 'ksql.streams.cache.max.bytes.buffering' = '0';", 'ksql.streams.cache.max.bytes.buffering', '0'],
+    ["SET 'processing.guarantee' = 'exactly_once_v2';", 'ksql.streams.processing.guarantee', 'exactly_once_v2'],
+    ["SET 'ksql.query.pull.table.scan.enabled' = 'true';", 'ksql.query.pull.table.scan.enabled', 'true'],
+    ["SET 'consumer.max.poll.records' = '10';", 'ksql.streams.consumer.max.poll.records', '10'],
+    ["SET 'ssl.truststore.location' = '/etc/t.jks';", 'ksql.streams.ssl.truststore.location', '/etc/t.jks'],
+  ])('%s is kept for the session, with a warning that it has no effect', (sql, key, value) => {
+    const e = only(h.exec(sql), 'property');
+    expect(e).toMatchObject({ action: 'SET', value, message: expect.stringMatching(/^Successfully changed local property/) });
+    expect(e.warnings).toEqual([{ message: expect.stringMatching(/^'[^']+' has no effect in Sluice: it is a ksqlDB setting/) }]);
+    expect(h.session.properties.get(key)).toBe(value);
+  });
+
+  it('a script that starts as ksqlDB tutorials do runs its connector statements', () => {
+    const script = `SET 'auto.offset.reset' = 'earliest';\nSET 'ksql.streams.cache.max.bytes.buffering' = '0';\n${FILE_SOURCE('src')}\nSHOW CONNECTORS;`;
+    const outcome = h.engine.run(script, h.session);
+    expect(outcome.executed).toBe(true);
+    expect(outcome.entities.map((e) => e['@type'])).toEqual(['property', 'property', 'connector_info', 'connector_list']);
+  });
+
+  it.each([
+    ["SET 'auto.offset.reset' = 'none';", "'none' is not valid for this property within ksqlDB"],
+    ["SET 'auto.offset.reset' = 'first';", 'expected one of earliest, latest'],
+    ["SET 'ksql.streams.commit.interval.ms' = 'soon';", 'expected a whole number'],
+    ["SET 'processing.guarantee' = 'once';", 'expected one of at_least_once, exactly_once, exactly_once_beta, exactly_once_v2'],
+    ["SET 'enable.auto.commit' = 'yes';", 'expected true or false'],
+  ])('%s: a value ksqlDB refuses is INVALID_PROPERTY at the value', (sql, message) => {
+    const [err, ...rest] = onlyErrors(h.exec(sql));
+    expect(rest).toEqual([]);
+    expect(err).toMatchObject({ code: 'INVALID_PROPERTY', message: expect.stringContaining(message), line: 1, column: sql.indexOf("= '") + 3 });
+    expect(h.session.properties.size).toBe(0);
+  });
+
+  it.each([
+    ["SET 'no.such.thing' = 'x';", undefined],
+    ["SET 'ksql.streams.no.such.thing' = 'x';", undefined],
+    ["SET 'ksql.variable.substitution.enabled' = 'false';", "did you mean 'ksql.variable.substitution.enable'?"],
+    ["SET 'sluice.unknown' = 'warn';", "did you mean 'sluice.unknown.keys'?"],
+  ])('%s: a name neither Sluice nor ksqlDB takes is still INVALID_PROPERTY', (sql, hint) => {
+    const [err] = onlyErrors(h.exec(sql));
+    expect(err).toMatchObject({ code: 'INVALID_PROPERTY', message: expect.stringMatching(/^unknown session property/), ...at(sql, "'") });
+    expect(err!.hint).toBe(hint);
+  });
+
+  it('UNSET takes either spelling of a Kafka setting', () => {
+    h.exec("SET 'auto.offset.reset' = 'earliest';");
+    expect(only(h.exec("UNSET 'ksql.streams.auto.offset.reset';"), 'property').message).toMatch(/^Successfully unset/);
+    expect(h.session.properties.size).toBe(0);
+    h.exec("SET 'ksql.streams.auto.offset.reset' = 'earliest';");
+    expect(only(h.exec("UNSET 'auto.offset.reset';"), 'property').message).toMatch(/^Successfully unset/);
+    expect(only(h.exec("UNSET 'ksql.query.pull.max.qps';"), 'property').message).toMatch(/was not set/);
+  });
+
+  it("SHOW PROPERTIES is ksqlDB's properties entity: Sluice's own at their defaults, then what the session set", () => {
+    h.exec("SET 'auto.offset.reset' = 'earliest';");
+    h.exec("SET 'sluice.unknown.keys' = 'warn';");
+    h.exec("SET 'sasl.jaas.config' = 'org.apache.kafka.common.security.plain.PlainLoginModule required password=\"pw\";';");
+    const e = only(h.exec('SHOW PROPERTIES;'), 'properties');
+    expect(e).toEqual({
+      '@type': 'properties',
+      statementText: 'SHOW PROPERTIES;',
+      warnings: [],
+      properties: [
+        { name: 'ksql.streams.auto.offset.reset', scope: 'KSQL', value: 'earliest' },
+        { name: 'ksql.streams.sasl.jaas.config', scope: 'KSQL', value: '********' },
+        { name: 'ksql.variable.substitution.enable', scope: 'KSQL', value: 'true' },
+        { name: 'sluice.unknown.keys', scope: 'SLUICE', value: 'warn' },
+      ],
+      overwrittenProperties: ['ksql.streams.auto.offset.reset', 'ksql.streams.sasl.jaas.config', 'sluice.unknown.keys'],
+      defaultProperties: ['ksql.variable.substitution.enable'],
+    });
+  });
+});
+
+describe('SHOW STREAMS, TABLES and QUERIES (what ksqlDB tools ask on connecting)', () => {
+  it.each([
+    ['SHOW STREAMS;', { '@type': 'streams', streams: [] }],
+    ['LIST STREAMS;', { '@type': 'streams', streams: [] }],
+    ['SHOW TABLES;', { '@type': 'tables', tables: [] }],
+    ['list tables;', { '@type': 'tables', tables: [] }],
+    ['SHOW QUERIES;', { '@type': 'queries', queries: [] }],
+    ['SHOW STREAMS EXTENDED;', { '@type': 'source_descriptions', sourceDescriptions: [] }],
+    ['SHOW TABLES EXTENDED;', { '@type': 'source_descriptions', sourceDescriptions: [] }],
+    ['LIST QUERIES EXTENDED;', { '@type': 'query_descriptions', queryDescriptions: [] }],
+  ])("%s answers ksqlDB's entity, empty", (sql, expected) => {
+    h.exec(FILE_SOURCE('src'));
+    expect(h.exec(sql)).toEqual([{ ...expected, statementText: sql, warnings: [] }]);
+  });
+});
+
+describe('ksqlDB statements Sluice does not have', () => {
+  it.each([
+    'SELECT * FROM orders EMIT CHANGES;',
+    "CREATE STREAM s (id INT) WITH (kafka_topic='t', value_format='json');",
+    'CREATE TABLE t AS SELECT id, COUNT(*) FROM s GROUP BY id;',
+    'INSERT INTO s (id) VALUES (1);',
+  ])('%s is one UNSUPPORTED_STATEMENT (40000) at its start, on execute, validate and run', (sql) => {
+    const text = `SHOW CONNECTORS;\n  ${sql}`;
+    const expected = [expect.objectContaining({ '@type': 'statement_error', code: 'UNSUPPORTED_STATEMENT', error_code: 40000, line: 2, column: 3, statementText: sql })];
+    expect(h.exec(text).filter(isError)).toEqual(expected);
+    expect(h.engine.validate(text, h.session).filter(isError)).toEqual(expected);
+    expect(h.engine.run(text, h.session)).toEqual({ executed: false, entities: expected });
+  });
+});
+
+describe('connector names', () => {
+  it.each([
+    ['""', 'a connector name cannot be empty'],
+    ['" "', 'a connector name cannot be blank: this one is only white space (1 character)'],
+    ['`  `', 'a connector name cannot be blank: this one is only white space (2 characters)'],
+    ['"a\u0007b"', 'a connector name cannot contain control characters: it has control character U+0007 (BEL) at character 2'],
+  ])('%j is refused saying what is wrong with it', (name, message) => {
+    const sql = FILE_SOURCE(name);
+    expect(onlyErrors(h.exec(sql))).toEqual([expect.objectContaining({ code: 'INVALID_ARGUMENT', message, ...at(sql, name) })]);
+  });
+});
+
 describe('SET / UNSET session properties', () => {
   it('sets and unsets a known property', () => {
     const set = only(h.exec("SET 'sluice.unknown.keys' = 'WARN';"), 'property');

@@ -6,9 +6,10 @@ import { listConnectorOffsets, resetConnectorOffsets } from './connector-offsets
 import { createConnector } from './create-connector.js';
 import { describeConnector } from './describe-connector.js';
 import { dropConnector } from './drop-connector.js';
-import { setProperty, unsetProperty } from './properties.js';
+import { listProperties, setProperty, unsetProperty } from './properties.js';
 import type { Entity } from './results.js';
 import { listConnectorPlugins, listConnectors } from './show-connectors.js';
+import { listKsqlObjects } from './show-ksql-objects.js';
 import { listTopics, printTopic } from './topics.js';
 import { defineVariable, listVariables, undefineVariable } from './variables.js';
 
@@ -35,6 +36,8 @@ export const HANDLERS: { [K in TransactionalKind]: Handler<K> } = {
   DefineVariable: defineVariable,
   UndefineVariable: undefineVariable,
   ListVariables: listVariables,
+  ListProperties: listProperties,
+  ListKsqlObjects: listKsqlObjects,
   SetProperty: setProperty,
   UnsetProperty: unsetProperty,
   ListTopics: listTopics,

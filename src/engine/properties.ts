@@ -1,26 +1,31 @@
-import type { SetProperty, UnsetProperty } from '../sql/ast.js';
+import { isSecretKey, MASK } from '../connectors/secrets.js';
+import type { ListProperties, SetProperty, UnsetProperty } from '../sql/ast.js';
 import { maskStatementText } from '../sql/mask.js';
 import type { ExecContext } from './context.js';
-import type { PropertyEntity } from './results.js';
-import { checkSessionProperty } from './session-properties.js';
+import type { PropertiesEntity, PropertyEntity } from './results.js';
+import { checkSessionProperty, propertyScope, SESSION_PROPERTIES } from './session-properties.js';
+
+const shown = (key: string, value: string) => (isSecretKey(key) ? MASK : value);
 
 export function setProperty(s: SetProperty, ctx: ExecContext): PropertyEntity {
-  const value = checkSessionProperty(s.name, s.value, s.nameLoc, s.valueLoc)!;
-  ctx.session.properties.set(s.name, value);
+  const checked = checkSessionProperty(s.name, s.value, s.nameLoc, s.valueLoc);
+  const value = checked.value!;
+  ctx.session.properties.set(checked.key, value);
+  if (isSecretKey(s.name)) ctx.redactor.add(value);
   return {
     '@type': 'property',
     statementText: maskStatementText(s, () => false),
-    warnings: [],
+    warnings: checked.warning ? [{ message: checked.warning }] : [],
     action: 'SET',
     name: s.name,
-    value,
-    message: `Successfully changed local property '${s.name}' to '${value}'.`,
+    value: shown(s.name, value),
+    message: `Successfully changed local property '${s.name}' to '${shown(s.name, value)}'.`,
   };
 }
 
 export function unsetProperty(s: UnsetProperty, ctx: ExecContext): PropertyEntity {
-  checkSessionProperty(s.name, undefined, s.nameLoc);
-  const had = ctx.session.properties.delete(s.name);
+  const checked = checkSessionProperty(s.name, undefined, s.nameLoc);
+  const had = ctx.session.properties.delete(checked.key);
   return {
     '@type': 'property',
     statementText: s.text,
@@ -28,5 +33,19 @@ export function unsetProperty(s: UnsetProperty, ctx: ExecContext): PropertyEntit
     action: 'UNSET',
     name: s.name,
     message: had ? `Successfully unset local property '${s.name}'.` : `Local property '${s.name}' was not set; nothing changed.`,
+  };
+}
+
+/** ksqlDB's `properties` entity: Sluice's own properties with their values, then whatever the session set. */
+export function listProperties(s: ListProperties, ctx: ExecContext): PropertiesEntity {
+  const own = SESSION_PROPERTIES.map((p) => p.name);
+  const names = [...new Set([...own, ...ctx.session.properties.keys()])].sort();
+  return {
+    '@type': 'properties',
+    statementText: s.text,
+    warnings: [],
+    properties: names.map((name) => ({ name, scope: propertyScope(name), value: shown(name, ctx.session.property(name)) })),
+    overwrittenProperties: names.filter((n) => ctx.session.properties.has(n)),
+    defaultProperties: own.filter((n) => !ctx.session.properties.has(n)),
   };
 }

@@ -155,6 +155,47 @@ export interface PropertyEntity extends EntityBase {
   message: string;
 }
 
+/** ksqlDB's SHOW PROPERTIES entity (PropertiesList). */
+export interface PropertiesEntity extends EntityBase {
+  '@type': 'properties';
+  properties: { name: string; scope: string; value: string }[];
+  /** Set in this session. */
+  overwrittenProperties: string[];
+  /** At their default value. */
+  defaultProperties: string[];
+}
+
+/**
+ * ksqlDB's answers to SHOW STREAMS, TABLES and QUERIES (and their EXTENDED forms), which ksqlDB tools send when
+ * they connect. Sluice has no streams, tables or queries: the lists are always empty.
+ */
+export interface StreamsEntity extends EntityBase {
+  '@type': 'streams';
+  streams: never[];
+}
+
+export interface TablesEntity extends EntityBase {
+  '@type': 'tables';
+  tables: never[];
+}
+
+export interface QueriesEntity extends EntityBase {
+  '@type': 'queries';
+  queries: never[];
+}
+
+/** SHOW STREAMS EXTENDED / SHOW TABLES EXTENDED. */
+export interface SourceDescriptionsEntity extends EntityBase {
+  '@type': 'source_descriptions';
+  sourceDescriptions: never[];
+}
+
+/** SHOW QUERIES EXTENDED. */
+export interface QueryDescriptionsEntity extends EntityBase {
+  '@type': 'query_descriptions';
+  queryDescriptions: never[];
+}
+
 export interface TopicSummary {
   name: string;
   /** ksqlDB's shape: one entry per partition, the replica count (always 1 on the embedded log). */
@@ -221,6 +262,12 @@ export type Entity =
   | VariablesEntity
   | VariableEntity
   | PropertyEntity
+  | PropertiesEntity
+  | StreamsEntity
+  | TablesEntity
+  | QueriesEntity
+  | SourceDescriptionsEntity
+  | QueryDescriptionsEntity
   | TopicsEntity
   | ConnectorOffsetsEntity
   | OffsetsResetEntity

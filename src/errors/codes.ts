@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   SYNTAX_ERROR: { errorCode: 40001, summary: 'the statement does not parse' },
   LEXICAL_ERROR: { errorCode: 40001, summary: 'a character or token is not valid here' },
   VARIABLE_ERROR: { errorCode: 40001, summary: 'a ${variable} cannot be substituted here' },
+  INPUT_TOO_LARGE: { errorCode: 40001, summary: 'a literal, name or statement is over its size limit' },
   MULTIPLE_STATEMENTS: { errorCode: 40001, summary: 'a streaming endpoint (/query, /query-stream) takes exactly one statement' },
   // 40000 — parses, but is not valid.
   UNKNOWN_CONNECTOR_CLASS: { errorCode: 40000, summary: 'connector.class names no known connector' },

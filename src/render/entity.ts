@@ -89,6 +89,22 @@ function renderBody(e: Entity, opts: { file?: string }): string {
       return '';
     case 'property':
       return e.message;
+    case 'properties':
+      // ksqlDB's columns; 'Default override' says where a value comes from: this session, or the default.
+      return renderTable(
+        ['Property', 'Scope', 'Default override', 'Effective Value'],
+        e.properties.map((p) => [p.name, p.scope, e.overwrittenProperties.includes(p.name) ? 'SESSION' : e.defaultProperties.includes(p.name) ? '' : 'SERVER', p.value]),
+      );
+    // Always empty (Sluice has no streams, tables or queries): the headers say what was asked for.
+    case 'streams':
+    case 'tables':
+    case 'source_descriptions': {
+      const name = e['@type'] === 'tables' || /\bTABLES\b/i.test(e.statementText) ? 'Table Name' : 'Stream Name';
+      return renderTable([name, 'Kafka Topic', 'Key Format', 'Value Format', 'Windowed'], []);
+    }
+    case 'queries':
+    case 'query_descriptions':
+      return renderTable(['Query ID', 'Query Type', 'Status', 'Sink Name', 'Sink Kafka Topic', 'Query String'], []);
     case 'kafka_topics':
       return renderTable(
         ['Topic', 'Partitions', 'Records'],

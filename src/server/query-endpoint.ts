@@ -129,10 +129,8 @@ async function preparePrint(text: string, session: Session, engine: Engine, log:
   }
   const statementText = first.ok ? first.statement.text : first.text;
   const word = (/^[A-Za-z_][A-Za-z0-9_]*/.exec(statementText)?.[0] ?? '').toUpperCase();
-  // Checked before parsing errors: Sluice's grammar has no SELECT, and "unexpected '*'" would not say why.
-  if (word === 'SELECT') {
-    return refuse(new SluiceError('UNSUPPORTED_STATEMENT', 'SELECT is not supported: Sluice has connectors and topics, not streams or tables to query', { loc: starts[0], hint: 'PRINT a topic to see its records' }), statementText);
-  }
+  // A SELECT, INSERT, CREATE STREAM… does not parse: its UNSUPPORTED_STATEMENT comes from the engine below, as on
+  // every other path.
   if (first.ok && word !== 'PRINT') {
     return refuse(new SluiceError('UNSUPPORTED_STATEMENT', `${word} does not stream: /query and /query-stream take PRINT`, { loc: starts[0], hint: `send ${word} statements to POST /ksql` }), statementText);
   }

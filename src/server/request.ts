@@ -76,9 +76,9 @@ export function applyProperties(session: Session, given: unknown, field: string,
   const ignored: string[] = [];
   for (const [name, raw] of Object.entries(given)) {
     if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') throw badRequest(`'${field}': the value of '${name}' must be a string, number or boolean`);
-    let value: string | undefined;
+    let checked: ReturnType<typeof checkSessionProperty>;
     try {
-      value = checkSessionProperty(name, String(raw), NO_LOC, NO_LOC);
+      checked = checkSessionProperty(name, String(raw), NO_LOC, NO_LOC);
     } catch (err) {
       if (ignoreUnknown && err instanceof SluiceError && err.code === 'INVALID_PROPERTY' && err.message.startsWith('unknown')) {
         ignored.push(name);
@@ -86,7 +86,7 @@ export function applyProperties(session: Session, given: unknown, field: string,
       }
       throw badRequest(`'${field}': ${err instanceof Error ? err.message : String(err)}`);
     }
-    if (value !== undefined) session.properties.set(name, value);
+    if (checked.value !== undefined) session.properties.set(checked.key, checked.value);
   }
   return ignored;
 }

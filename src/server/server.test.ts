@@ -288,6 +288,67 @@ describe('auth', () => {
   });
 });
 
+describe('ksqlDB statements and properties on every path', () => {
+  async function post(r: ServerRig, path: string, body: unknown): Promise<{ status: number; body: unknown }> {
+    const res = await fetch(`${r.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.status, body: await res.json() };
+  }
+
+  it.each([
+    ['SELECT * FROM orders EMIT CHANGES;', /^SELECT is not supported/],
+    ['SELECT id FROM t WHERE id = 1;', /^SELECT is not supported/],
+    ["CREATE STREAM s (id INT) WITH (kafka_topic='t', value_format='json');", /^CREATE STREAM is not supported/],
+    ['CREATE OR REPLACE TABLE t AS SELECT * FROM s;', /^CREATE TABLE is not supported/],
+    ['INSERT INTO s (id) VALUES (1);', /^INSERT is not supported/],
+  ])('%s is the same UNSUPPORTED_STATEMENT on /ksql, /query, /query-stream and /ws', async (sql, message) => {
+    const r = await server();
+    const expected = { '@type': 'statement_error', error_code: 40000, code: 'UNSUPPORTED_STATEMENT', message: expect.stringMatching(message), statementText: sql, line: 1, column: 1 };
+    const c = await client(r.wsUrl);
+    const answers = [
+      await post(r, '/ksql', { ksql: sql }),
+      await post(r, '/query', { ksql: sql }),
+      await post(r, '/query-stream', { sql }),
+    ];
+    for (const a of answers) expect(a).toEqual({ status: 400, body: expect.objectContaining(expected) });
+    const bodies = answers.map((a) => {
+      const { entities: _, ...rest } = a.body as Record<string, unknown>;
+      return rest;
+    });
+    expect(new Set(bodies.map((b) => JSON.stringify(b))).size).toBe(1);
+    const ws = await c.request('q', sql);
+    expect(ws).toEqual({ id: 'q', error: expect.objectContaining(bodies[0]) });
+  });
+
+  it('a 10 MB literal is INPUT_TOO_LARGE at the literal on /ksql, not an internal error (when the body limit lets it in)', async () => {
+    const r = await server({ maxRequestBytes: 16 * 1024 * 1024 });
+    const sql = `SET 'x' = '${'a'.repeat(10 * 1024 * 1024)}';`;
+    const res = await ksql(r, { ksql: sql });
+    expect(res).toEqual({ status: 400, body: expect.objectContaining({ '@type': 'statement_error', error_code: 40001, code: 'INPUT_TOO_LARGE', line: 1, column: 11 }) });
+    expect((res.body as { statementText: string }).statementText.length).toBeLessThan(300);
+  });
+
+  it('answers what ksqlDB tools send when they connect, and takes their SET', async () => {
+    const r = await server();
+    const res = await ksql(r, {
+      ksql: "SHOW STREAMS; LIST TABLES; SHOW QUERIES; SET 'auto.offset.reset' = 'earliest'; SHOW PROPERTIES;",
+      streamsProperties: { 'ksql.streams.cache.max.bytes.buffering': 0 },
+    });
+    expect(res.status).toBe(200);
+    const [streams, tables, queries, set, properties] = res.body as Record<string, unknown>[];
+    expect([streams, tables, queries]).toEqual([
+      { '@type': 'streams', statementText: 'SHOW STREAMS;', warnings: [], streams: [] },
+      { '@type': 'tables', statementText: 'LIST TABLES;', warnings: [], tables: [] },
+      { '@type': 'queries', statementText: 'SHOW QUERIES;', warnings: [], queries: [] },
+    ]);
+    expect(set).toMatchObject({ '@type': 'property', warnings: [{ message: expect.stringContaining('has no effect in Sluice') }] });
+    expect(properties).toMatchObject({
+      '@type': 'properties',
+      overwrittenProperties: ['ksql.streams.auto.offset.reset', 'ksql.streams.cache.max.bytes.buffering'],
+      properties: expect.arrayContaining([{ name: 'ksql.streams.cache.max.bytes.buffering', scope: 'KSQL', value: '0' }]),
+    });
+  });
+});
+
 describe('WebSocket /ws', () => {
   it('answers malformed frames with an error frame and stays usable', async () => {
     const r = await server();

@@ -43,7 +43,7 @@ Connectors:
   PAUSE CONNECTOR name;   RESUME CONNECTOR name;   RESTART CONNECTOR name;
 Variables and properties:
   DEFINE name = 'value';   UNDEFINE name;   {SHOW|LIST} VARIABLES;   (use as \${name})
-  SET 'property' = 'value';   UNSET 'property';
+  SET 'property' = 'value';   UNSET 'property';   {SHOW|LIST} PROPERTIES;
 Scripts and topics:
   RUN SCRIPT 'file.sql';   {SHOW|LIST} TOPICS;   PRINT topic [FROM BEGINNING] [LIMIT n];
 

@@ -235,11 +235,11 @@ export function complete(before: string, ctx: CompletionContext): Completion {
     } else if (type === 'Equals') {
       // After a key and a space.
       if (partial === '' && (rule === 'property' || rule === 'setProperty')) out.add('=');
-    } else if (!inValue && (rule === 'property' || rule === 'keyList' || (rule === 'identifier' && parentRule === 'property'))) {
+    } else if (!inValue && (rule === 'propertyKey' || (rule === 'identifier' && parentRule === 'propertyKey'))) {
       const keys = keyCandidates(cursor, ctx);
       // A key typed in full (its quote closed, or the only one it can be) is followed by ' = ', as psql completes
-      // the next word: the value's completion comes with the next Tab.
-      const whole = rule !== 'keyList' ? wholeKey(cursor, keys) : undefined;
+      // the next word: the value's completion comes with the next Tab. Not in UNSET's list of keys, which has no values.
+      const whole = !rules.includes('keyList') ? wholeKey(cursor, keys) : undefined;
       if (whole !== undefined) return { candidates: [`${whole} = `], replace: partial };
       keys.forEach((c) => out.add(c));
     }

@@ -26,7 +26,7 @@ export interface Property {
   readonly valueLoc: Loc;
 }
 
-/** A quoted key of ALTER ... UNSET ('key', ...). */
+/** A key of ALTER ... UNSET (key, ...), written as a WITH key is. */
 export interface KeyRef {
   readonly key: string;
   readonly loc: Loc;
@@ -128,6 +128,18 @@ export interface ListVariables extends Base {
   readonly kind: 'ListVariables';
 }
 
+/** SHOW PROPERTIES: the session's properties, ksqlDB's `properties` entity. */
+export interface ListProperties extends Base {
+  readonly kind: 'ListProperties';
+}
+
+/** SHOW STREAMS | TABLES | QUERIES [EXTENDED]: ksqlDB tools ask when they connect; Sluice has none of them. */
+export interface ListKsqlObjects extends Base {
+  readonly kind: 'ListKsqlObjects';
+  readonly what: 'STREAMS' | 'TABLES' | 'QUERIES';
+  readonly extended: boolean;
+}
+
 export interface SetProperty extends Base {
   readonly kind: 'SetProperty';
   readonly name: string;
@@ -180,6 +192,8 @@ export type Statement =
   | DefineVariable
   | UndefineVariable
   | ListVariables
+  | ListProperties
+  | ListKsqlObjects
   | SetProperty
   | UnsetProperty
   | RunScript

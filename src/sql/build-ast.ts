@@ -116,19 +116,18 @@ class Builder {
     return { value: (minus ? '-' : '') + inner.image, kind: 'number', loc };
   }
 
+  /** A key of WITH (…) or UNSET (…): a 'string' keeps its case, a name folds as names do (ksqlDB's tableProperty). */
+  propertyKey(node: C.PropertyKeyCstNode): A.KeyRef {
+    const c = node.children;
+    if (c.StringLiteral) return { key: this.string(c.StringLiteral[0]!), loc: this.loc(c.StringLiteral[0]!) };
+    const id = this.identifier(c.identifier![0]!);
+    return { key: id.value, loc: id.loc };
+  }
+
   properties(node: C.PropertyListCstNode): A.Property[] {
     return (node.children.property ?? []).map((p) => {
       const c = p.children;
-      let key: string;
-      let keyLoc: A.Loc;
-      if (c.StringLiteral) {
-        key = this.string(c.StringLiteral[0]!);
-        keyLoc = this.loc(c.StringLiteral[0]!);
-      } else {
-        const id = this.identifier(c.identifier![0]!);
-        key = id.value;
-        keyLoc = id.loc;
-      }
+      const { key, loc: keyLoc } = this.propertyKey(c.propertyKey[0]!);
       const v = this.literal(c.literal[0]!, isSecretKey(key));
       return { key, keyLoc, value: v.value, valueKind: v.kind, valueLoc: v.loc };
     });
@@ -172,6 +171,11 @@ class Builder {
       if (c.PLUGINS) return { ...base, kind: 'ListConnectorPlugins' };
       if (c.OFFSETS) return { ...base, kind: 'ListConnectorOffsets', name: this.identifier(c.identifier![0]!) };
       if (c.VARIABLES) return { ...base, kind: 'ListVariables' };
+      if (c.PROPERTIES) return { ...base, kind: 'ListProperties' };
+      if (c.STREAMS || c.TABLES || c.QUERIES) {
+        const what = c.STREAMS ? 'STREAMS' : c.TABLES ? 'TABLES' : 'QUERIES';
+        return { ...base, kind: 'ListKsqlObjects', what, extended: c.EXTENDED !== undefined };
+      }
       return { ...base, kind: 'ListTopics', all: c.ALL !== undefined, extended: c.EXTENDED !== undefined };
     }
     if (s.describeConnector) {
@@ -183,7 +187,7 @@ class Builder {
       const name = this.identifier(c.identifier[0]!);
       if (c.propertyList) return { ...base, kind: 'AlterConnectorSet', name, properties: this.properties(c.propertyList[0]!) };
       if (c.RESET) return { ...base, kind: 'ResetConnectorOffsets', name };
-      const keys = (c.keyList![0]!.children.StringLiteral ?? []).map((t) => ({ key: this.string(t), loc: this.loc(t) }));
+      const keys = (c.keyList![0]!.children.propertyKey ?? []).map((k) => this.propertyKey(k));
       return { ...base, kind: 'AlterConnectorUnset', name, keys };
     }
     if (s.connectorStateChange) {

@@ -73,6 +73,10 @@ function body(s: Statement): string {
       return `UNDEFINE ${s.name}`;
     case 'ListVariables':
       return 'SHOW VARIABLES';
+    case 'ListProperties':
+      return 'SHOW PROPERTIES';
+    case 'ListKsqlObjects':
+      return `SHOW ${s.what}${s.extended ? ' EXTENDED' : ''}`;
     case 'SetProperty':
       return `SET ${quoteString(s.name)} = ${quoteString(s.value)}`;
     case 'UnsetProperty':

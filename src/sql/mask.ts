@@ -52,8 +52,10 @@ export function maskStatementText(stmt: Statement, isSecret: (key: string) => bo
         stmt.properties.flatMap((p) => valueEdits(stmt.text, base, p.valueLoc, isSecret(p.key))),
       );
     case 'DefineVariable':
-    case 'SetProperty':
       return applyEdits(stmt.text, valueEdits(stmt.text, base, stmt.valueLoc, SECRET_KEY_PATTERN.test(stmt.name)));
+    case 'SetProperty':
+      // A property's name says what it is, as a config key's does (sasl.jaas.config holds a password).
+      return applyEdits(stmt.text, valueEdits(stmt.text, base, stmt.valueLoc, isSecretKey(stmt.name)));
     default:
       return stmt.text;
   }
@@ -120,8 +122,8 @@ export function maskSourceLine(line: string, column: number): { text: string; co
 }
 
 /** Where unclosed strings start: they run to the end of the text and may hold a secret. */
-export function unterminatedOffsets(diagnostics: readonly { offset: number; message: string }[], text: string): number[] {
-  return diagnostics.filter((d) => text[d.offset] === "'" || text[d.offset] === '"' || text[d.offset] === '`').map((d) => d.offset);
+export function unterminatedOffsets(diagnostics: readonly { offset: number; kind: string }[], text: string): number[] {
+  return diagnostics.filter((d) => d.kind === 'unterminated' && (text[d.offset] === "'" || text[d.offset] === '"' || text[d.offset] === '`')).map((d) => d.offset);
 }
 
 /** A span of a source text that holds a secret value: [start, end) offsets; `inner` when inside a literal (a URL's password). */

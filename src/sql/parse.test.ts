@@ -63,6 +63,8 @@ describe('every statement form parses to its AST', () => {
     ],
     ["ALTER CONNECTOR x UNSET ('a','b');", { kind: 'AlterConnectorUnset', name: id('X'), keys: [{ key: 'a' }, { key: 'b' }] }],
     ["alter connector x unset ('only');", { kind: 'AlterConnectorUnset', name: id('X'), keys: [{ key: 'only' }] }],
+    // UNSET keys are written as WITH keys are: any quoting, and bare names fold to upper case.
+    ['ALTER CONNECTOR x UNSET ("key", `Other`, bare, \'s\');', { kind: 'AlterConnectorUnset', name: id('X'), keys: [{ key: 'key' }, { key: 'Other' }, { key: 'BARE' }, { key: 's' }] }],
     // PAUSE | RESUME | RESTART
     ['PAUSE CONNECTOR x;', { kind: 'PauseConnector', name: id('X') }],
     ['RESUME CONNECTOR x;', { kind: 'ResumeConnector', name: id('X') }],
@@ -73,6 +75,12 @@ describe('every statement form parses to its AST', () => {
     ['UNDEFINE x;', { kind: 'UndefineVariable', name: 'x' }],
     ['SHOW VARIABLES;', { kind: 'ListVariables' }],
     ['LIST VARIABLES;', { kind: 'ListVariables' }],
+    // What ksqlDB tools ask when they connect
+    ['SHOW PROPERTIES;', { kind: 'ListProperties' }],
+    ['list properties;', { kind: 'ListProperties' }],
+    ['SHOW STREAMS;', { kind: 'ListKsqlObjects', what: 'STREAMS', extended: false }],
+    ['LIST TABLES EXTENDED;', { kind: 'ListKsqlObjects', what: 'TABLES', extended: true }],
+    ['show queries;', { kind: 'ListKsqlObjects', what: 'QUERIES', extended: false }],
     // Properties and scripts
     ["SET 'p'='v';", { kind: 'SetProperty', name: 'p', value: 'v' }],
     ["UNSET 'p';", { kind: 'UnsetProperty', name: 'p' }],
@@ -463,11 +471,11 @@ describe('syntax errors: code and position', () => {
     ['SHOW EXTENDED TOPICS;', 'SYNTAX_ERROR', 1, 6],
     ['DESCRIBE x;', 'SYNTAX_ERROR', 1, 10],
     ['DESCRIBE CONNECTOR x EXTENDED EXTENDED;', 'SYNTAX_ERROR', 1, 31],
-    ['ALTER CONNECTOR x UNSET (a);', 'SYNTAX_ERROR', 1, 26],
+    ['ALTER CONNECTOR x UNSET (a = 1);', 'SYNTAX_ERROR', 1, 28],
     ['ALTER CONNECTOR x UNSET ();', 'SYNTAX_ERROR', 1, 26],
     ["ALTER CONNECTOR x ('a'='b');", 'SYNTAX_ERROR', 1, 19],
     ['PAUSE x;', 'SYNTAX_ERROR', 1, 7],
-    ['INSERT INTO x;', 'SYNTAX_ERROR', 1, 1],
+    ['INSERT INTO x;', 'UNSUPPORTED_STATEMENT', 1, 1],
     ['42;', 'SYNTAX_ERROR', 1, 1],
     ["'just a string';", 'SYNTAX_ERROR', 1, 1],
     // End of input: just past the last token, even with whitespace or comments before the ;.
@@ -595,6 +603,8 @@ describe('kinds', () => {
       'DefineVariable',
       'UndefineVariable',
       'ListVariables',
+      'ListProperties',
+      'ListKsqlObjects',
       'SetProperty',
       'UnsetProperty',
       'RunScript',
@@ -602,8 +612,95 @@ describe('kinds', () => {
       'PrintTopic',
     ];
     const seen = buildAll(
-      "CREATE SOURCE CONNECTOR a WITH (b=1);DROP CONNECTOR a;SHOW CONNECTORS;SHOW CONNECTOR PLUGINS;DESCRIBE CONNECTOR a;ALTER CONNECTOR a SET (b=1);ALTER CONNECTOR a UNSET ('b');PAUSE CONNECTOR a;RESUME CONNECTOR a;RESTART CONNECTOR a;DEFINE a='b';UNDEFINE a;SHOW VARIABLES;SET 'a'='b';UNSET 'a';RUN SCRIPT 'a';SHOW TOPICS;PRINT a;",
+      "CREATE SOURCE CONNECTOR a WITH (b=1);DROP CONNECTOR a;SHOW CONNECTORS;SHOW CONNECTOR PLUGINS;DESCRIBE CONNECTOR a;ALTER CONNECTOR a SET (b=1);ALTER CONNECTOR a UNSET ('b');PAUSE CONNECTOR a;RESUME CONNECTOR a;RESTART CONNECTOR a;DEFINE a='b';UNDEFINE a;SHOW VARIABLES;SHOW PROPERTIES;SHOW STREAMS;SET 'a'='b';UNSET 'a';RUN SCRIPT 'a';SHOW TOPICS;PRINT a;",
     ).map((s) => s.kind);
     expect(seen).toEqual(kinds);
+  });
+});
+
+describe('ksqlDB statements about streams, tables and queries', () => {
+  it.each([
+    ['SELECT * FROM orders EMIT CHANGES;', 'SELECT'],
+    ["select id, count(*) from t where x > 1 and y <> 'a;b' group by id;", 'SELECT'],
+    ['INSERT INTO s (a, b) VALUES (1, 2.5);', 'INSERT'],
+    ['INSERT INTO s SELECT * FROM t;', 'INSERT'],
+    ["CREATE STREAM s (id INT KEY, v STRUCT<a VARCHAR>) WITH (kafka_topic='t', value_format='json');", 'CREATE STREAM'],
+    ['create or replace table t as select * from s;', 'CREATE TABLE'],
+    ["CREATE SOURCE TABLE t (id INT PRIMARY KEY) WITH (kafka_topic='t');", 'CREATE TABLE'],
+    ['CREATE TYPE address AS STRUCT<street VARCHAR>;', 'CREATE TYPE'],
+    ['DROP STREAM IF EXISTS s DELETE TOPIC;', 'DROP STREAM'],
+    ['TERMINATE ALL;', 'TERMINATE'],
+  ])('%j is one UNSUPPORTED_STATEMENT at its start', (text, what) => {
+    const items = parseScript(`  ${text}`);
+    expect(items).toHaveLength(1);
+    const item = items[0]!;
+    expect(item.ok).toBe(false);
+    if (item.ok) return;
+    expect({ code: item.error.code, line: item.error.loc?.line, column: item.error.loc?.column }).toEqual({ code: 'UNSUPPORTED_STATEMENT', line: 1, column: 3 });
+    expect(item.error.message).toMatch(new RegExp(`^${what} is not supported: Sluice manages connectors and topics`));
+    expect(item.text).toBe(text);
+  });
+
+  it('the other statements of the script still get their own errors, or run', () => {
+    const text = "SET 'auto.offset.reset' = 'earliest';\nSELECT * FROM s EMIT CHANGES;\nSHOW CONNECTORS;\nCREATE STREAM s (a INT) WITH (kafka_topic='t');\nDROP CONNECTOR;\nINSERT INTO s VALUES (1);";
+    expect(failures(text)).toEqual([
+      { code: 'UNSUPPORTED_STATEMENT', line: 2, column: 1 },
+      { code: 'UNSUPPORTED_STATEMENT', line: 4, column: 1 },
+      { code: 'SYNTAX_ERROR', line: 5, column: 15 },
+      { code: 'UNSUPPORTED_STATEMENT', line: 6, column: 1 },
+    ]);
+    expect(parseScript(text).filter((i) => i.ok)).toHaveLength(2);
+  });
+
+  it('an unclosed string inside one is still the error: it swallowed the statements after it', () => {
+    expect(failures("SELECT 'abc FROM t; SHOW CONNECTORS;")).toEqual([{ code: 'LEXICAL_ERROR', line: 1, column: 8 }]);
+  });
+
+  it('names that only begin alike are not taken for them', () => {
+    expect(failures('CREATE SOURCE CONNECTOR select WITH (a=1); SELECTED;')).toEqual([{ code: 'SYNTAX_ERROR', line: 1, column: 44 }]);
+    expect(failures('CREATE STREAMS;')).toEqual([{ code: 'SYNTAX_ERROR', line: 1, column: 8 }]);
+  });
+});
+
+describe('size limits', () => {
+  const failure = (text: string) => {
+    const item = parseScript(text).find((i) => !i.ok);
+    return item && !item.ok ? { code: item.error.code, line: item.error.loc?.line, column: item.error.loc?.column, message: item.error.message, text: item.text } : undefined;
+  };
+
+  it('a 10 MB string literal is INPUT_TOO_LARGE at the literal (it overflowed the stack)', () => {
+    const text = `SHOW CONNECTORS;\nSET 'x' = '${'a'.repeat(10 * 1024 * 1024)}';\nSHOW TOPICS;`;
+    const items = parseScript(text);
+    expect(items.map((i) => i.ok)).toEqual([true, false, true]);
+    expect(failure(text)).toMatchObject({ code: 'INPUT_TOO_LARGE', line: 2, column: 11, message: 'string literal too long: 10485762 characters, at most 1048576 are allowed' });
+    // The error quotes the start of the statement, not all 10 MB of it.
+    expect(failure(text)!.text.length).toBeLessThan(300);
+  });
+
+  it('a literal of 1 MiB is still taken', () => {
+    const text = `SET 'x' = '${'a'.repeat(1024 * 1024 - 2)}';`;
+    expect(parseScript(text).map((i) => i.ok)).toEqual([true]);
+  });
+
+  it.each([
+    ['DESCRIBE CONNECTOR "%";', 1, 20],
+    ['DROP CONNECTOR `%`;', 1, 16],
+    ['DROP CONNECTOR %;', 1, 16],
+    ['SHOW TOPICS;\nPRINT ${%};', 2, 7],
+  ])('a 1 MB name in %j is INPUT_TOO_LARGE at the name', (template, line, column) => {
+    const text = template.replace('%', 'n'.repeat(1024 * 1024));
+    expect(failure(text)).toMatchObject({ code: 'INPUT_TOO_LARGE', line, column, message: expect.stringMatching(/^(name|variable reference) too long/) });
+  });
+
+  it('a statement over 4 MiB is INPUT_TOO_LARGE at its start, even when each value is within its limit', () => {
+    const value = 'v'.repeat(1000 * 1000);
+    const props = Array.from({ length: 5 }, (_, i) => `'k${i}' = '${value}'`).join(', ');
+    const text = `SHOW CONNECTORS;\n  CREATE SOURCE CONNECTOR c WITH (${props});`;
+    expect(failure(text)).toMatchObject({ code: 'INPUT_TOO_LARGE', line: 2, column: 3, message: expect.stringMatching(/^statement too long: \d+ characters, at most 4194304/) });
+  });
+
+  it('a long script of small statements has no limit', () => {
+    const text = 'SHOW CONNECTORS;\n'.repeat(50_000);
+    expect(parseScript(text).every((i) => i.ok)).toBe(true);
   });
 });

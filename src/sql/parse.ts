@@ -1,13 +1,15 @@
 import type { IRecognitionException, IToken } from 'chevrotain';
 import { describeFound } from '../../grammar/errors.js';
 import { tokenize } from '../../grammar/lexer.js';
+import { LIMITS } from '../../grammar/limits.js';
 import { parser } from '../../grammar/parser.js';
 import { Semicolon } from '../../grammar/tokens.js';
 import type { StatementCstNode } from '../../grammar/cst.js';
 import { MASK } from '../connectors/secrets.js';
-import { SqlSyntaxError } from '../errors/base.js';
+import { SqlSyntaxError, type SqlSemanticError } from '../errors/base.js';
 import type { Loc } from './ast.js';
 import { blankSpans, secretValueSpans, unterminatedOffsets, type SecretSpan } from './mask.js';
+import { unsupportedStatement } from './unsupported.js';
 
 /** One statement of a script: syntactically valid, not yet resolved (variables are applied when it runs). */
 export interface ParsedStatement {
@@ -25,8 +27,18 @@ export interface ParsedStatement {
   readonly source: string;
 }
 
-/** A script split into statements; each item is either parsed or the syntax error that stopped it. */
-export type ScriptItem = { ok: true; statement: ParsedStatement } | { ok: false; error: SqlSyntaxError; text: string; source: string };
+/**
+ * A script split into statements; each item is either parsed or the error that stopped it: a syntax error, or
+ * UNSUPPORTED_STATEMENT for a ksqlDB statement about streams, tables or queries.
+ */
+export type ScriptItem = { ok: true; statement: ParsedStatement } | { ok: false; error: SqlSyntaxError | SqlSemanticError; text: string; source: string };
+
+/** How much of a statement over a size limit its error quotes as statementText. */
+const TOO_LARGE_EXCERPT = 200;
+
+function excerptOf(text: string): string {
+  return text.length <= TOO_LARGE_EXCERPT ? text : `${text.slice(0, TOO_LARGE_EXCERPT)}…`;
+}
 
 export function tokenLoc(tok: IToken, file?: string): Loc {
   return {
@@ -96,22 +108,45 @@ export function parseScript(source: string, file?: string): ScriptItem[] {
   const items: ScriptItem[] = [];
   const lexErrors = lexed.diagnostics.map((d) => ({
     offset: d.offset,
+    kind: d.kind,
     // The lexer already counted lines and columns: recounting from the start for every error is quadratic.
-    error: new SqlSyntaxError('LEXICAL_ERROR', d.message, {
+    error: new SqlSyntaxError(d.kind === 'too-large' ? 'INPUT_TOO_LARGE' : 'LEXICAL_ERROR', d.message, {
       loc: { line: d.line, column: d.column, offset: d.offset, length: d.length, ...(file === undefined ? {} : { file }) },
     }),
   }));
+  let nextLexError = 0;
   let chunk: IToken[] = [];
   let regionStart = 0;
   const flush = (terminator: IToken | undefined) => {
     const start = regionStart;
     const end = terminator ? terminator.startOffset : Infinity;
     regionStart = end + 1;
-    const lexError = lexErrors.find((l) => l.offset >= start && l.offset < end);
-    if (lexError) {
-      lexErrors.splice(lexErrors.indexOf(lexError), 1);
-      const textStart = chunk[0]?.startOffset ?? lexError.offset;
-      items.push({ ok: false, error: lexError.error, text: source.slice(textStart, terminator ? end + 1 : undefined).trim(), source: shown });
+    // Diagnostics are sorted by offset and regions follow each other: those of this region are the next ones.
+    const inRegion: (typeof lexErrors)[number][] = [];
+    while (nextLexError < lexErrors.length && lexErrors[nextLexError]!.offset < end) {
+      if (lexErrors[nextLexError]!.offset >= start) inRegion.push(lexErrors[nextLexError]!);
+      nextLexError++;
+    }
+    const first = chunk[0];
+    const textStart = first?.startOffset ?? inRegion[0]?.offset ?? start;
+    const textOf = () => source.slice(textStart, terminator ? end + 1 : undefined).trim();
+    const fail = (error: SqlSyntaxError | SqlSemanticError, text: string) => items.push({ ok: false, error, text, source: shown });
+    const tooLarge = inRegion.find((l) => l.kind === 'too-large');
+    const unterminated = inRegion.find((l) => l.kind === 'unterminated');
+    const statementChars = (terminator ? end + 1 : source.length) - textStart;
+    const unsupported = first && !unterminated ? unsupportedStatement(chunk, tokenLoc(first, file)) : undefined;
+    if (tooLarge) {
+      fail(tooLarge.error, excerptOf(textOf()));
+    } else if (first && statementChars > LIMITS.statementChars) {
+      const error = new SqlSyntaxError('INPUT_TOO_LARGE', `statement too long: ${statementChars} characters, at most ${LIMITS.statementChars} are allowed`, {
+        loc: tokenLoc(first, file),
+      });
+      fail(error, excerptOf(textOf()));
+    } else if (unsupported) {
+      // Recognised by its first words: characters Sluice's grammar has no use for ('*', '.', '<'…) are no error of their own.
+      fail(unsupported, textOf());
+    } else if (inRegion[0]) {
+      fail(inRegion[0].error, textOf());
     } else if (chunk.length > 0) {
       items.push(parseChunk(chunk, terminator, source, shown, secrets, file));
     }
