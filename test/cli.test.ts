@@ -4,6 +4,7 @@
 // --until-idle (or is stopped with a signal), and every file source reads a file that exists unless the test is
 // about the FAILED outcome.
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -117,6 +118,15 @@ beforeAll(() => {
 afterAll(() => {
   fs.rmSync(tmpRoot, { recursive: true, force: true });
 });
+
+/** A port nothing listens on: bound, then closed again. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 const FILE_SRC = (name: string, topic = "'lines'") =>
   `CREATE SOURCE CONNECTOR IF NOT EXISTS ${name} WITH ('connector.class' = 'FileStreamSource', 'file' = 'in.txt', 'topic' = ${topic});`;
@@ -409,6 +419,26 @@ describe.concurrent('sluice run keeps connectors running', () => {
     expect(waiting!.errors).toBe(0);
     expect(read.status.tasks[0]!.state).toBe('RUNNING');
     expect(read.errors).toBe(0);
+  });
+
+  it('a SHOW or DESCRIBE while a JDBC source retries its connection shows the retry at once, instead of waiting 5 s each', async () => {
+    const w = workspace();
+    const port = await closedPort();
+    // Confluent's 3 attempts, 30 s apart here: the connector stays on its first retry for the whole script.
+    const create =
+      `CREATE SOURCE CONNECTOR db WITH ('connector.class' = 'JdbcSource', 'connection.url' = 'jdbc:postgresql://127.0.0.1:${port}/shop', ` +
+      "'connection.user' = 'app', 'mode' = 'bulk', 'topic.prefix' = 'db-', 'connection.backoff.ms' = '30000');";
+    const started = Date.now();
+    const r = await w.sluice(['shell', '--data-dir', 'data', '--output', 'json', '--execute', `${create} SHOW CONNECTORS; SHOW CONNECTORS; DESCRIBE CONNECTOR db;`]);
+    const took = Date.now() - started;
+    expect(r.code, r.stderr).toBe(0);
+    type List = { connectors: { state: string; activity?: string }[] };
+    const [, first, second, described] = jsonLines(r.stdout) as [unknown, List, List, { status: { connector: { activity?: { phase: string } } } }];
+    // The first SHOW still waits for the first attempt's outcome; from then on the status is the retry.
+    for (const list of [first, second]) expect(list.connectors[0]).toMatchObject({ state: 'UNASSIGNED', activity: expect.stringMatching(/^retrying the connection to PostgreSQL .*\(attempt 1\/3 failed\)$/) });
+    expect(described.status.connector.activity?.phase).toBe('retrying');
+    // Each of the three waited the full 5 s before (≥ 15 s).
+    expect(took).toBeLessThan(8_000);
   });
 
   it('--until-idle exits 1 when a connector FAILED (a source whose file is a directory); DESCRIBE shows the trace', async () => {
