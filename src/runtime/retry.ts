@@ -29,6 +29,8 @@ export async function withRetries<T>(
         return result;
       } catch (err) {
         ctx.status.error(err);
+        // Stopped meanwhile: no retry to announce (nor a warning that one comes), the stop ends it.
+        if (ctx.signal.aborted && isRetriable(err)) return undefined;
         const delay = isRetriable(err) ? backoff.next() : undefined;
         if (delay === undefined) throw err;
         ctx.logger.warn(`${what} failed (retrying in ${delay} ms): ${describeError(err)}`);

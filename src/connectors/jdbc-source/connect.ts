@@ -50,6 +50,9 @@ export async function connectDialect(s: Settings, signal?: AbortSignal, activity
       }
       activity?.({ phase: 'retrying', what: `the connection to ${what}`, attempt, ...of, retryInMs: s.backoffMs, error: err });
       await sleep(s.backoffMs, signal);
+      // Stopped (PAUSE, DROP, RESTART, shutdown) during the wait: no further attempt, which could hang on a host that
+      // does not answer and would be counted and logged as a failure of a task that is no longer running.
+      if (signal?.aborted) throw err;
     }
   }
 }
