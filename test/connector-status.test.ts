@@ -110,7 +110,7 @@ for (const [backend, dbPort] of backends) {
     it('a source at a closed port shows it is connecting and retrying at once (DESCRIBE, SHOW, /ws), then FAILED with the driver error', async () => {
       const ns = await backend.open();
       cleanups.push(() => ns.drop());
-      const { watcher, exec } = await rig();
+      const { watcher, exec, r } = await rig();
       const port = await freePort();
       const url = ns.url.replace(`:${dbPort}/`, `:${port}/`);
       // Confluent's defaults are 3 attempts 10 s apart: the second attempt comes after 1.5 s here.
@@ -134,6 +134,8 @@ for (const [backend, dbPort] of backends) {
         new RegExp(`^retrying the connection to ${backend.name} at 127\\.0\\.0\\.1:${port}/\\S+ .*since \\S+: attempt 1 of 3 failed, next in \\d+\\.\\d s; last error: .*refused`),
       );
       expect(retrying.errors).toBe(1);
+      // On stderr too, as the runtime's own retries are: before, nothing until the attempts were spent.
+      expect(r.logs).toContainEqual(expect.stringMatching(new RegExp(`WARN \\[DB\\] the connection to ${backend.name} at 127\\.0\\.0\\.1:${port}/\\S+ .*failed \\(attempt 1 of 3, retrying in 1500 ms\\): .*refused`)));
       expect(renderEntity(retrying)).toMatch(/^Activity\s+: retrying .* attempt 1 of 3 failed, next in/m);
       expect(showDb(exec)).toMatchObject({ state: 'UNASSIGNED', activity: expect.stringMatching(/^(retrying .*\(attempt [12]\/3 failed\)|connecting \(attempt [23]\/3\))$/) });
 
@@ -217,6 +219,7 @@ for (const [backend, dbPort] of backends) {
         const a = d.status.tasks[0]?.activity;
         return a?.phase === 'retrying' && a.what.startsWith('the connection') ? d : undefined;
       }, 10_000, 'the task to wait for its next connection attempt');
+      expect(r.logs).toContainEqual(expect.stringMatching(/WARN \[DB\/0\] the connection to .* failed \(attempt 1 of 3, retrying in 60000 ms\)/));
       const logged = r.logs.length;
 
       exec('PAUSE CONNECTOR db;');

@@ -1,6 +1,6 @@
 import type { ActivityRecord, ConnectorRecord, ConnectorStatusRecord, RuntimeState, TaskStatusRecord } from '../catalog/types.js';
 import type { ActivityReport, ConfigMap } from '../connectors/api.js';
-import { nextActivity, sameActivity } from './activity.js';
+import { nextActivity, retryWarning, sameActivity } from './activity.js';
 import { frameworkField, MAX_POLL_RECORDS } from '../connectors/framework.js';
 import { valueOf, type ConnectorDefinition, type Guarantee } from '../connectors/schema.js';
 import type { Log, SinkPosition } from '../platform/log.js';
@@ -154,7 +154,10 @@ export class ConnectorWorker {
   }
 
   private report(a: ActivityReport | undefined): void {
-    if (a?.phase === 'retrying' && a.error !== undefined) this.countError(a.error);
+    if (a?.phase === 'retrying' && a.error !== undefined) {
+      this.countError(a.error);
+      this.logger.warn(retryWarning(a));
+    }
     const next = nextActivity(this.activity, a, Date.now());
     if (sameActivity(next, this.activity)) return;
     this.activity = next;
