@@ -449,8 +449,19 @@ describe.concurrent('sluice run keeps connectors running', () => {
     const r = await w.sluice(['run', 'bad.sql', '--data-dir', 'data', '--until-idle']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('Created connector MISSING');
-    expect(r.stderr).toContain('bad.sql: a connector FAILED (DESCRIBE CONNECTOR shows why)');
+    // Named, with its error and a code: the exit code alone told a script nothing it could act on.
+    expect(r.stderr).toMatch(/^bad\.sql: CONNECTOR_FAILED connector MISSING FAILED: .*nowhere\.txt is a directory, not a file.* \(DESCRIBE CONNECTOR MISSING shows why\)$/m);
     expect(r.stderr).toMatch(/nowhere\.txt is a directory, not a file/);
+    // With --output json it is on stdout too, as a command error is.
+    const json = await w.sluice(['run', 'bad.sql', '--data-dir', 'data', '--until-idle', '--output', 'json']);
+    expect(json.code).toBe(1);
+    expect(jsonLines(json.stdout).at(-1)).toMatchObject({
+      '@type': 'statement_error',
+      error_code: 50000,
+      code: 'CONNECTOR_FAILED',
+      message: expect.stringMatching(/^connector MISSING FAILED: .*nowhere\.txt is a directory/),
+      statementText: '',
+    });
 
     // errors.retry.timeout defaults to 0: FAILED at once, in every process that runs it.
     const described = await executeUntil(w, 'data', 'DESCRIBE CONNECTOR missing;', (e) => (e['status'] as { connector: { state: string } } | undefined)?.connector.state === 'FAILED');
