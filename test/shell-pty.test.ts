@@ -404,6 +404,26 @@ if (!hasTmux && process.env['CI']) {
     tmux.keys('srv2', 'C-c');
   });
 
+  it('against a server that is down: exits at once, also after a statement waited for it to come back', async () => {
+    const served = path.join(dir, 'gone');
+    tmux.start('srv3', dir, `'${process.execPath}' '${BIN}' serve --data-dir '${served}' --port 0`);
+    const url = /http:\/\/127\.0\.0\.1:\d+/.exec(await tmux.waitFor('srv3', /serving http:\/\/127\.0\.0\.1:\d+/, 'the server to listen'))![0];
+    const G = 'gone';
+    // The default request timeout (60 s): a request left waiting kept the shell alive that long after it said goodbye.
+    tmux.start(G, dir, `env SLUICE_HISTORY_FILE='${historyFile}' '${process.execPath}' '${BIN}' shell --server ${url}; echo "[exit status $?]"`);
+    await tmux.waitFor(G, PROMPT_LINE);
+    tmux.keys('srv3', 'C-c');
+    await tmux.waitFor(G, /reconnecting…\nsluice>\s*$/, 'the notice');
+    tmux.type(G, 'SHOW CONNECTORS;');
+    tmux.keys(G, 'Enter');
+    await tmux.waitFor(G, /^sluice> SHOW CONNECTORS;\n*$/m, 'the statement to wait');
+    tmux.keys(G, 'C-c');
+    await tmux.waitFor(G, /^sluice> SHOW CONNECTORS;\nsluice>\s*$/m, 'the prompt back after Ctrl-C');
+    tmux.keys(G, 'C-d');
+    // The refresh of connector names that followed the statement still waited for the server.
+    await tmux.waitFor(G, /Exiting Sluice\.\n\[exit status 0\]/, 'the goodbye and exit status 0');
+  });
+
   it('against a server that does not answer: Ctrl-C stops the wait, --request-timeout ends it, and the session goes on', async () => {
     // Answers SHOW VARIABLES only, to show the session still works after the requests left unanswered.
     const silent = await silentServer((r) =>
