@@ -382,6 +382,36 @@ describe.concurrent('sluice run keeps connectors running', () => {
     });
   }
 
+  it('SIGINT while a JDBC source connects to a database that does not answer exits at once, not after the connect timeout', async () => {
+    // Takes the connection and never answers: each attempt lasts its 10 s timeout.
+    const hung = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    const port = (hung.address() as net.AddressInfo).port;
+    try {
+      for (const kind of ['postgresql', 'mariadb']) {
+        const w = workspace();
+        w.write('hung.sql', `CREATE SOURCE CONNECTOR db WITH ('connector.class' = 'JdbcSource', 'connection.url' = 'jdbc:${kind}://127.0.0.1:${port}/shop', 'connection.user' = 'app', 'mode' = 'bulk', 'topic.prefix' = 'db-');\n`);
+        const child = w.start(['run', 'hung.sql', '--data-dir', 'data']);
+        const done = collect(child);
+        child.stdin.end();
+        await waitForOutput(child, /Connectors are running/, 'stderr');
+        const signalled = Date.now();
+        const stopped = expectClean(await stopWith(child, done, 'SIGINT'));
+        expect(stopped, stopped.stderr).toMatchObject({ code: 0, signal: null });
+        expect(Date.now() - signalled, kind).toBeLessThan(3_000);
+        // The attempt cut short by the stop is no failure of the connector.
+        expect(stopped.stderr, kind).not.toMatch(/WARN|ERROR/);
+        // And `shell -f`, which stops the connectors as soon as its statements ran.
+        const started = Date.now();
+        const shell = await w.sluice(['shell', '--data-dir', 'd2', '-f', 'hung.sql']);
+        expect(shell.code, shell.stderr).toBe(0);
+        expect(Date.now() - started, kind).toBeLessThan(5_000);
+      }
+    } finally {
+      hung.close();
+    }
+  });
+
   it('keeps running with nothing to run (no connector, or only a FAILED one) until SIGTERM, then exits 0', async () => {
     // Regression: signal listeners do not keep Node alive, so with no connector doing I/O `run` ended at once.
     const w = workspace();
