@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -316,6 +317,34 @@ if (!hasTmux && process.env['CI']) {
     tmux.type(A, 'DROP CONNECTOR logged;');
     tmux.keys(A, 'Enter');
     await tmux.waitFor(A, /Dropped connector/);
+  });
+
+  it('Ctrl-C while a SHOW waits for a connector that is still connecting shows it as it is, at once', async () => {
+    // A database that takes the connection and never answers: the first attempt lasts until its timeout.
+    const hung = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    const port = (hung.address() as net.AddressInfo).port;
+    const H = 'hung';
+    try {
+      tmux.start(H, dir, `env SLUICE_HISTORY_FILE='${historyFile}' '${process.execPath}' '${BIN}' shell --data-dir '${path.join(dir, 'hung')}'; echo "[exit status $?]"`);
+      await tmux.waitFor(H, PROMPT_LINE);
+      tmux.type(H, `CREATE SOURCE CONNECTOR db WITH ('connector.class' = 'JdbcSource', 'connection.url' = 'jdbc:postgresql://127.0.0.1:${port}/shop', 'connection.user' = 'app', 'mode' = 'bulk', 'topic.prefix' = 'db-');`);
+      tmux.keys(H, 'Enter');
+      await tmux.waitFor(H, /Created connector DB/, 'the connector');
+      tmux.type(H, 'SHOW CONNECTORS;');
+      tmux.keys(H, 'Enter');
+      await tmux.waitFor(H, /^sluice> SHOW CONNECTORS;\n*$/m, 'the SHOW to wait');
+      const interrupted = Date.now();
+      tmux.keys(H, 'C-c');
+      await tmux.waitFor(H, /DB +\| SOURCE .*\| UNASSIGNED — connecting \(attempt 1\/3\)/, 'the state as it is');
+      // It waited up to 5 s for the connector to start before, whatever was pressed.
+      expect(Date.now() - interrupted).toBeLessThan(2_500);
+      tmux.type(H, 'exit');
+      tmux.keys(H, 'Enter');
+      await tmux.waitFor(H, /Exiting Sluice\.\n\[exit status 0\]/, 'the goodbye and exit status 0');
+    } finally {
+      hung.close();
+    }
   });
 
   it('Ctrl-D on an empty line exits with status 0, and the pane process ends', async () => {

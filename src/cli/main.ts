@@ -197,7 +197,8 @@ async function shellCommand(opts: ShellOptions, streams: Streams): Promise<numbe
       // At a terminal readline owns Ctrl-C (clear the line / stop a PRINT), so no process-level handler.
       signals.cancel();
       return await runInteractive({
-        execute: (text) => engine.executeSettled(text, session),
+        // Ctrl-C during a SHOW's wait for starting connectors shows them as they are.
+        execute: (text, signal) => engine.executeSettled(text, session, { signal }),
         completion: completionContext(engine),
         format,
         historyFile: historyFile(),
