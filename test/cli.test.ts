@@ -4,6 +4,7 @@
 // --until-idle (or is stopped with a signal), and every file source reads a file that exists unless the test is
 // about the FAILED outcome.
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -117,6 +118,15 @@ beforeAll(() => {
 afterAll(() => {
   fs.rmSync(tmpRoot, { recursive: true, force: true });
 });
+
+/** A port nothing listens on: bound, then closed again. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 const FILE_SRC = (name: string, topic = "'lines'") =>
   `CREATE SOURCE CONNECTOR IF NOT EXISTS ${name} WITH ('connector.class' = 'FileStreamSource', 'file' = 'in.txt', 'topic' = ${topic});`;
@@ -372,6 +382,36 @@ describe.concurrent('sluice run keeps connectors running', () => {
     });
   }
 
+  it('SIGINT while a JDBC source connects to a database that does not answer exits at once, not after the connect timeout', async () => {
+    // Takes the connection and never answers: each attempt lasts its 10 s timeout.
+    const hung = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    const port = (hung.address() as net.AddressInfo).port;
+    try {
+      for (const kind of ['postgresql', 'mariadb']) {
+        const w = workspace();
+        w.write('hung.sql', `CREATE SOURCE CONNECTOR db WITH ('connector.class' = 'JdbcSource', 'connection.url' = 'jdbc:${kind}://127.0.0.1:${port}/shop', 'connection.user' = 'app', 'mode' = 'bulk', 'topic.prefix' = 'db-');\n`);
+        const child = w.start(['run', 'hung.sql', '--data-dir', 'data']);
+        const done = collect(child);
+        child.stdin.end();
+        await waitForOutput(child, /Connectors are running/, 'stderr');
+        const signalled = Date.now();
+        const stopped = expectClean(await stopWith(child, done, 'SIGINT'));
+        expect(stopped, stopped.stderr).toMatchObject({ code: 0, signal: null });
+        expect(Date.now() - signalled, kind).toBeLessThan(3_000);
+        // The attempt cut short by the stop is no failure of the connector.
+        expect(stopped.stderr, kind).not.toMatch(/WARN|ERROR/);
+        // And `shell -f`, which stops the connectors as soon as its statements ran.
+        const started = Date.now();
+        const shell = await w.sluice(['shell', '--data-dir', 'd2', '-f', 'hung.sql']);
+        expect(shell.code, shell.stderr).toBe(0);
+        expect(Date.now() - started, kind).toBeLessThan(5_000);
+      }
+    } finally {
+      hung.close();
+    }
+  });
+
   it('keeps running with nothing to run (no connector, or only a FAILED one) until SIGTERM, then exits 0', async () => {
     // Regression: signal listeners do not keep Node alive, so with no connector doing I/O `run` ended at once.
     const w = workspace();
@@ -411,6 +451,26 @@ describe.concurrent('sluice run keeps connectors running', () => {
     expect(read.errors).toBe(0);
   });
 
+  it('a SHOW or DESCRIBE while a JDBC source retries its connection shows the retry at once, instead of waiting 5 s each', async () => {
+    const w = workspace();
+    const port = await closedPort();
+    // Confluent's 3 attempts, 30 s apart here: the connector stays on its first retry for the whole script.
+    const create =
+      `CREATE SOURCE CONNECTOR db WITH ('connector.class' = 'JdbcSource', 'connection.url' = 'jdbc:postgresql://127.0.0.1:${port}/shop', ` +
+      "'connection.user' = 'app', 'mode' = 'bulk', 'topic.prefix' = 'db-', 'connection.backoff.ms' = '30000');";
+    const started = Date.now();
+    const r = await w.sluice(['shell', '--data-dir', 'data', '--output', 'json', '--execute', `${create} SHOW CONNECTORS; SHOW CONNECTORS; DESCRIBE CONNECTOR db;`]);
+    const took = Date.now() - started;
+    expect(r.code, r.stderr).toBe(0);
+    type List = { connectors: { state: string; activity?: string }[] };
+    const [, first, second, described] = jsonLines(r.stdout) as [unknown, List, List, { status: { connector: { activity?: { phase: string } } } }];
+    // The first SHOW still waits for the first attempt's outcome; from then on the status is the retry.
+    for (const list of [first, second]) expect(list.connectors[0]).toMatchObject({ state: 'UNASSIGNED', activity: expect.stringMatching(/^retrying the connection to PostgreSQL .*\(attempt 1\/3 failed\)$/) });
+    expect(described.status.connector.activity?.phase).toBe('retrying');
+    // Each of the three waited the full 5 s before (≥ 15 s).
+    expect(took).toBeLessThan(8_000);
+  });
+
   it('--until-idle exits 1 when a connector FAILED (a source whose file is a directory); DESCRIBE shows the trace', async () => {
     const w = workspace();
     w.write('in.txt', numbered(1, 10));
@@ -419,8 +479,19 @@ describe.concurrent('sluice run keeps connectors running', () => {
     const r = await w.sluice(['run', 'bad.sql', '--data-dir', 'data', '--until-idle']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('Created connector MISSING');
-    expect(r.stderr).toContain('bad.sql: a connector FAILED (DESCRIBE CONNECTOR shows why)');
+    // Named, with its error and a code: the exit code alone told a script nothing it could act on.
+    expect(r.stderr).toMatch(/^bad\.sql: CONNECTOR_FAILED connector MISSING FAILED: .*nowhere\.txt is a directory, not a file.* \(DESCRIBE CONNECTOR MISSING shows why\)$/m);
     expect(r.stderr).toMatch(/nowhere\.txt is a directory, not a file/);
+    // With --output json it is on stdout too, as a command error is.
+    const json = await w.sluice(['run', 'bad.sql', '--data-dir', 'data', '--until-idle', '--output', 'json']);
+    expect(json.code).toBe(1);
+    expect(jsonLines(json.stdout).at(-1)).toMatchObject({
+      '@type': 'statement_error',
+      error_code: 50000,
+      code: 'CONNECTOR_FAILED',
+      message: expect.stringMatching(/^connector MISSING FAILED: .*nowhere\.txt is a directory/),
+      statementText: '',
+    });
 
     // errors.retry.timeout defaults to 0: FAILED at once, in every process that runs it.
     const described = await executeUntil(w, 'data', 'DESCRIBE CONNECTOR missing;', (e) => (e['status'] as { connector: { state: string } } | undefined)?.connector.state === 'FAILED');

@@ -110,7 +110,7 @@ for (const [backend, dbPort] of backends) {
     it('a source at a closed port shows it is connecting and retrying at once (DESCRIBE, SHOW, /ws), then FAILED with the driver error', async () => {
       const ns = await backend.open();
       cleanups.push(() => ns.drop());
-      const { watcher, exec } = await rig();
+      const { watcher, exec, r } = await rig();
       const port = await freePort();
       const url = ns.url.replace(`:${dbPort}/`, `:${port}/`);
       // Confluent's defaults are 3 attempts 10 s apart: the second attempt comes after 1.5 s here.
@@ -134,6 +134,8 @@ for (const [backend, dbPort] of backends) {
         new RegExp(`^retrying the connection to ${backend.name} at 127\\.0\\.0\\.1:${port}/\\S+ .*since \\S+: attempt 1 of 3 failed, next in \\d+\\.\\d s; last error: .*refused`),
       );
       expect(retrying.errors).toBe(1);
+      // On stderr too, as the runtime's own retries are: before, nothing until the attempts were spent.
+      expect(r.logs).toContainEqual(expect.stringMatching(new RegExp(`WARN \\[DB\\] the connection to ${backend.name} at 127\\.0\\.0\\.1:${port}/\\S+ .*failed \\(attempt 1 of 3, retrying in 1500 ms\\): .*refused`)));
       expect(renderEntity(retrying)).toMatch(/^Activity\s+: retrying .* attempt 1 of 3 failed, next in/m);
       expect(showDb(exec)).toMatchObject({ state: 'UNASSIGNED', activity: expect.stringMatching(/^(retrying .*\(attempt [12]\/3 failed\)|connecting \(attempt [23]\/3\))$/) });
 
@@ -195,6 +197,43 @@ for (const [backend, dbPort] of backends) {
       expect(back.status.tasks[0]!.activity).toBeUndefined();
       void r;
     }, 40_000);
+
+    it('PAUSE while a task waits to retry its connection stops it there: no further attempt, nothing counted or logged as failed', async () => {
+      const ns = await backend.open();
+      cleanups.push(() => ns.drop());
+      await ns.exec(`CREATE TABLE ${ns.quote('t')} (id ${ns.types.serial}, name ${ns.types.text})`);
+      await ns.insert('t', ['name'], [['a']]);
+      const proxy = new Proxy(await freePort(), dbPort);
+      await proxy.open();
+      cleanups.push(() => proxy.shut());
+      const { r, exec } = await rig();
+      const url = ns.url.replace(`:${dbPort}/`, `:${proxy.port}/`);
+      exec(
+        jdbc(url, ns, ", 'mode' = 'incrementing', 'incrementing.column.name' = 'id', 'poll.interval.ms' = '100', 'table.poll.interval.ms' = '600000', 'connection.attempts' = '3', 'connection.backoff.ms' = '60000', 'errors.retry.timeout' = '-1'"),
+      );
+      await eventually(() => (describeDb(exec).recordsOut === 1 ? true : undefined), 10_000, 'the first row');
+
+      await proxy.shut();
+      const waiting = await found(() => {
+        const d = describeDb(exec);
+        const a = d.status.tasks[0]?.activity;
+        return a?.phase === 'retrying' && a.what.startsWith('the connection') ? d : undefined;
+      }, 10_000, 'the task to wait for its next connection attempt');
+      expect(r.logs).toContainEqual(expect.stringMatching(/WARN \[DB\/0\] the connection to .* failed \(attempt 1 of 3, retrying in 60000 ms\)/));
+      const logged = r.logs.length;
+
+      exec('PAUSE CONNECTOR db;');
+      const paused = await found(() => {
+        const d = describeDb(exec);
+        return d.status.connector.state === 'PAUSED' && d.status.tasks.every((t) => t.state === 'PAUSED') ? d : undefined;
+      }, 10_000, 'PAUSED');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const after = describeDb(exec);
+      expect(after.errors).toBe(waiting.errors);
+      expect(after.lastError).toEqual(waiting.lastError);
+      expect(r.logs.slice(logged).filter((l) => /WARN|ERROR/.test(l))).toEqual([]);
+      expect(paused.status.tasks[0]!.activity).toBeUndefined();
+    }, 30_000);
   });
 }
 

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -318,6 +319,34 @@ if (!hasTmux && process.env['CI']) {
     await tmux.waitFor(A, /Dropped connector/);
   });
 
+  it('Ctrl-C while a SHOW waits for a connector that is still connecting shows it as it is, at once', async () => {
+    // A database that takes the connection and never answers: the first attempt lasts until its timeout.
+    const hung = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    const port = (hung.address() as net.AddressInfo).port;
+    const H = 'hung';
+    try {
+      tmux.start(H, dir, `env SLUICE_HISTORY_FILE='${historyFile}' '${process.execPath}' '${BIN}' shell --data-dir '${path.join(dir, 'hung')}'; echo "[exit status $?]"`);
+      await tmux.waitFor(H, PROMPT_LINE);
+      tmux.type(H, `CREATE SOURCE CONNECTOR db WITH ('connector.class' = 'JdbcSource', 'connection.url' = 'jdbc:postgresql://127.0.0.1:${port}/shop', 'connection.user' = 'app', 'mode' = 'bulk', 'topic.prefix' = 'db-');`);
+      tmux.keys(H, 'Enter');
+      await tmux.waitFor(H, /Created connector DB/, 'the connector');
+      tmux.type(H, 'SHOW CONNECTORS;');
+      tmux.keys(H, 'Enter');
+      await tmux.waitFor(H, /^sluice> SHOW CONNECTORS;\n*$/m, 'the SHOW to wait');
+      const interrupted = Date.now();
+      tmux.keys(H, 'C-c');
+      await tmux.waitFor(H, /DB +\| SOURCE .*\| UNASSIGNED — connecting \(attempt 1\/3\)/, 'the state as it is');
+      // It waited up to 5 s for the connector to start before, whatever was pressed.
+      expect(Date.now() - interrupted).toBeLessThan(2_500);
+      tmux.type(H, 'exit');
+      tmux.keys(H, 'Enter');
+      await tmux.waitFor(H, /Exiting Sluice\.\n\[exit status 0\]/, 'the goodbye and exit status 0');
+    } finally {
+      hung.close();
+    }
+  });
+
   it('Ctrl-D on an empty line exits with status 0, and the pane process ends', async () => {
     await freshScreen();
     // The last statement before leaving: the next test recalls it from the history file.
@@ -402,6 +431,26 @@ if (!hasTmux && process.env['CI']) {
     tmux.keys(R, 'Enter');
     await tmux.waitFor(R, /Exiting Sluice\.\n\[exit status 0\]/, 'the goodbye and exit status 0');
     tmux.keys('srv2', 'C-c');
+  });
+
+  it('against a server that is down: exits at once, also after a statement waited for it to come back', async () => {
+    const served = path.join(dir, 'gone');
+    tmux.start('srv3', dir, `'${process.execPath}' '${BIN}' serve --data-dir '${served}' --port 0`);
+    const url = /http:\/\/127\.0\.0\.1:\d+/.exec(await tmux.waitFor('srv3', /serving http:\/\/127\.0\.0\.1:\d+/, 'the server to listen'))![0];
+    const G = 'gone';
+    // The default request timeout (60 s): a request left waiting kept the shell alive that long after it said goodbye.
+    tmux.start(G, dir, `env SLUICE_HISTORY_FILE='${historyFile}' '${process.execPath}' '${BIN}' shell --server ${url}; echo "[exit status $?]"`);
+    await tmux.waitFor(G, PROMPT_LINE);
+    tmux.keys('srv3', 'C-c');
+    await tmux.waitFor(G, /reconnecting…\nsluice>\s*$/, 'the notice');
+    tmux.type(G, 'SHOW CONNECTORS;');
+    tmux.keys(G, 'Enter');
+    await tmux.waitFor(G, /^sluice> SHOW CONNECTORS;\n*$/m, 'the statement to wait');
+    tmux.keys(G, 'C-c');
+    await tmux.waitFor(G, /^sluice> SHOW CONNECTORS;\nsluice>\s*$/m, 'the prompt back after Ctrl-C');
+    tmux.keys(G, 'C-d');
+    // The refresh of connector names that followed the statement still waited for the server.
+    await tmux.waitFor(G, /Exiting Sluice\.\n\[exit status 0\]/, 'the goodbye and exit status 0');
   });
 
   it('against a server that does not answer: Ctrl-C stops the wait, --request-timeout ends it, and the session goes on', async () => {

@@ -102,7 +102,12 @@ async function runCommand(file: string, opts: RunOptions, streams: Streams): Pro
       const outcome = await runtime.untilIdle(interrupted.signal);
       if (outcome === 'failed') {
         failed = true;
-        streams.stderr.write(`${file}: a connector FAILED (DESCRIBE CONNECTOR shows why)\n`);
+        // Each by name and with its error, as a command error (also on stdout with --output json): exit code 1
+        // alone told a script nothing it could act on.
+        for (const e of failedConnectors(catalog, runtime, engine)) {
+          streams.stderr.write(`${file}: ${renderCommandError(e).replace(/^sluice: /, '')}`);
+          if (format === 'json') writeJsonError(streams, e);
+        }
       }
     } else if (!interrupted.signal.aborted) {
       streams.stderr.write(`Connectors are running; press Ctrl-C to stop.\n`);
@@ -192,7 +197,8 @@ async function shellCommand(opts: ShellOptions, streams: Streams): Promise<numbe
       // At a terminal readline owns Ctrl-C (clear the line / stop a PRINT), so no process-level handler.
       signals.cancel();
       return await runInteractive({
-        execute: (text) => engine.executeSettled(text, session),
+        // Ctrl-C during a SHOW's wait for starting connectors shows them as they are.
+        execute: (text, signal) => engine.executeSettled(text, session, { signal }),
         completion: completionContext(engine),
         format,
         historyFile: historyFile(),
@@ -319,6 +325,27 @@ function asksForJson(argv: readonly string[]): boolean {
 }
 
 /** A program reading --output json reads one stream: the command's failure is there too, as a statement's is. */
+/** The connectors that FAILED (or have a FAILED task), each as a CONNECTOR_FAILED error with its trace's first line. */
+function failedConnectors(catalog: Catalog, runtime: Runtime, engine: Engine): SluiceError[] {
+  const out: SluiceError[] = [];
+  for (const record of catalog.listConnectors()) {
+    const status = runtime.status(record);
+    if (!status) continue;
+    const task = status.tasks.find((t) => t.state === 'FAILED');
+    if (status.state !== 'FAILED' && !task) continue;
+    const trace = (status.state === 'FAILED' ? (status.trace ?? task?.trace) : task?.trace) ?? '';
+    const why = engine.redactor.redact(trace.split('\n')[0] ?? '');
+    const what = status.state === 'FAILED' ? `connector ${record.name} FAILED` : `task ${task!.id} of connector ${record.name} FAILED`;
+    out.push(new SluiceError('CONNECTOR_FAILED', why === '' ? what : `${what}: ${why}`, { hint: `DESCRIBE CONNECTOR ${quotedName(record.name)} shows why` }));
+  }
+  return out;
+}
+
+/** A connector name as a statement would write it: bare when it reads back the same, else back-quoted. */
+function quotedName(name: string): string {
+  return /^[A-Z_][A-Z0-9_]*$/.test(name) ? name : `\`${name.replace(/`/g, '``')}\``;
+}
+
 function writeJsonError(streams: Streams, e: SluiceError): void {
   for (const entity of errorEntities(e, '', undefined, new SecretRedactor())) streams.stdout.write(`${JSON.stringify(entity)}\n`);
 }

@@ -436,6 +436,11 @@ export class RemoteSession {
     this.closing = true;
     clearTimeout(this.retryTimer);
     this.mirror.close();
+    // Nothing is waited for any more (the shell's background refresh of connector names may still be): each
+    // request's timer would keep the process alive, after its goodbye, until the request timeout.
+    this.closedWith = 'the connection to the Sluice server was closed';
+    const closed: Frame = { error: { '@type': 'generic_error', error_code: 50000, code: 'SERVER_UNREACHABLE', message: this.closedWith } };
+    for (const p of [...this.pending.values()]) p.answer({ ...closed, id: p.frame['id'] });
     // A server that left a request unanswered may not answer the closing handshake either, which ws would wait
     // 30 s for.
     if (this.abandoned.size > 0 || this.reconnecting) this.ws.terminate();

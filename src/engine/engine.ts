@@ -46,6 +46,8 @@ export interface ExecuteOptions {
   /** Called with each top-level statement's results as soon as it has run (a long script shows progress). */
   onResult?: (entities: readonly Entity[]) => void;
   stopOnError?: boolean;
+  /** executeSettled: ends the wait for starting connectors (Ctrl-C in the shell); the state is then shown as it is. */
+  signal?: AbortSignal;
 }
 
 export interface RunOutcome {
@@ -103,7 +105,7 @@ export class Engine {
     const ctx = this.context(session, opts.file, false);
     const out: Entity[] = [];
     for (const item of parseScript(text, opts.file)) {
-      if (item.ok && SHOWS_STATE_FIRST_WORDS.has((item.statement.tokens[0]?.image ?? '').toUpperCase())) await this.runtime?.settled?.();
+      if (item.ok && SHOWS_STATE_FIRST_WORDS.has((item.statement.tokens[0]?.image ?? '').toUpperCase())) await this.runtime?.settled?.(undefined, opts.signal);
       const entities = this.runItem(item, ctx);
       opts.onResult?.(entities);
       out.push(...entities);

@@ -45,6 +45,7 @@ export const ERROR_CODES = {
   CATALOG_ERROR: { errorCode: 50000, summary: 'the catalog could not be read or written' },
   CATALOG_TOO_NEW: { errorCode: 50000, summary: 'the catalog was written by a newer Sluice' },
   INTERNAL_ERROR: { errorCode: 50000, summary: 'a bug in Sluice' },
+  CONNECTOR_FAILED: { errorCode: 50000, summary: 'a connector, or a task of it, FAILED while `sluice run --until-idle` waited for it to finish' },
   SERVER_UNREACHABLE: { errorCode: 50000, summary: 'the Sluice server named by --server cannot be reached or refused the connection' },
   CONNECTION_LOST: { errorCode: 50000, summary: 'the connection to the Sluice server dropped while a statement that can change something waited for its answer: it may or may not have run' },
   REQUEST_TIMEOUT: { errorCode: 50000, summary: 'the Sluice server named by --server did not answer a request within --request-timeout' },

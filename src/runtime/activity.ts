@@ -21,3 +21,13 @@ export function nextActivity(before: ActivityRecord | undefined, report: Activit
 export function sameActivity(a: ActivityRecord | undefined, b: ActivityRecord | undefined): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
+
+/**
+ * The warning logged for a retry a connector or task reports itself (a JDBC connection attempt), worded as the
+ * runtime's own retries are: without it a database that is down said nothing on stderr until the attempts were spent.
+ */
+export function retryWarning(a: ActivityReport): string {
+  const attempt = a.attempt !== undefined ? `attempt ${a.attempt}${a.attempts !== undefined ? ` of ${a.attempts}` : ''}, ` : '';
+  const wait = a.retryInMs !== undefined ? `retrying in ${a.retryInMs} ms` : 'retrying';
+  return `${a.what} failed (${attempt}${wait}): ${describeError(a.error)}`;
+}

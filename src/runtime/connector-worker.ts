@@ -1,6 +1,6 @@
 import type { ActivityRecord, ConnectorRecord, ConnectorStatusRecord, RuntimeState, TaskStatusRecord } from '../catalog/types.js';
 import type { ActivityReport, ConfigMap } from '../connectors/api.js';
-import { nextActivity, sameActivity } from './activity.js';
+import { nextActivity, retryWarning, sameActivity } from './activity.js';
 import { frameworkField, MAX_POLL_RECORDS } from '../connectors/framework.js';
 import { valueOf, type ConnectorDefinition, type Guarantee } from '../connectors/schema.js';
 import type { Log, SinkPosition } from '../platform/log.js';
@@ -154,7 +154,10 @@ export class ConnectorWorker {
   }
 
   private report(a: ActivityReport | undefined): void {
-    if (a?.phase === 'retrying' && a.error !== undefined) this.countError(a.error);
+    if (a?.phase === 'retrying' && a.error !== undefined) {
+      this.countError(a.error);
+      this.logger.warn(retryWarning(a));
+    }
     const next = nextActivity(this.activity, a, Date.now());
     if (sameActivity(next, this.activity)) return;
     this.activity = next;
@@ -253,9 +256,13 @@ export class ConnectorWorker {
    */
   get isStarting(): boolean {
     if (this.record.desiredState !== 'RUNNING' || this.failed) return false;
-    const { state, tasks } = this.status();
+    const { state, tasks, activity } = this.status();
     const unsettled = (s: RuntimeState) => s === 'UNASSIGNED' || s === 'RESTARTING';
-    return !this.launched || unsettled(state) || tasks.some((t) => unsettled(t.state));
+    // An attempt already failed and the next is awaited: the status says so, and the retries may go on for minutes
+    // (a database that is down), so a SHOW or DESCRIBE waiting for the outcome would only hold the user up.
+    const retrying = (a: ActivityRecord | undefined) => a !== undefined && (a.phase === 'retrying' || a.lastError !== undefined);
+    if (!this.launched) return !retrying(activity);
+    return (unsettled(state) && !retrying(activity)) || tasks.some((t) => unsettled(t.state) && !retrying(t.activity));
   }
 
   /** Every source task found nothing new at its last poll and every sink task has committed all there is. */

@@ -28,6 +28,9 @@ export async function withRetries<T>(
         if (backoff.attempts > 0) ctx.logger.info(`${what} succeeded after ${backoff.attempts} retr${backoff.attempts === 1 ? 'y' : 'ies'}`);
         return result;
       } catch (err) {
+        // Stopped meanwhile: no retry to announce (nor a warning that one comes), the stop ends it; the failure may be
+        // the stop's own doing (a connection attempt cut short). Work finished even after a stop still counts its own.
+        if (ctx.signal.aborted && isRetriable(err) && !(first && opts.evenIfStopped)) return undefined;
         ctx.status.error(err);
         const delay = isRetriable(err) ? backoff.next() : undefined;
         if (delay === undefined) throw err;

@@ -35,7 +35,7 @@ export interface RuntimeView {
   /** Ask the runtime to act on the catalog now (after a statement changed it). */
   reconcile(): void;
   /** Resolves once the runtime has acted on the catalog and no connector is still starting (or after `maxMs`). */
-  settled?(maxMs?: number): Promise<void>;
+  settled?(maxMs?: number, signal?: AbortSignal): Promise<void>;
   /** Forget a connector's committed offsets (it must be paused: the caller checks). */
   resetOffsets(connector: string): Promise<void>;
   readonly log: Log;
@@ -144,10 +144,10 @@ export class Runtime implements RuntimeView {
    * its tasks or failed — or after `maxMs`, since a task may retry its start for a long time (a database that is
    * down): what a status shows is then still true, only not final.
    */
-  async settled(maxMs = SETTLE_MAX_MS): Promise<void> {
+  async settled(maxMs = SETTLE_MAX_MS, signal?: AbortSignal): Promise<void> {
     const until = Date.now() + maxMs;
     await this.queue;
-    while (!this.stopped && Date.now() < until && [...this.workers.values()].some((w) => w.isStarting)) {
+    while (!this.stopped && !signal?.aborted && Date.now() < until && [...this.workers.values()].some((w) => w.isStarting)) {
       await new Promise((r) => setTimeout(r, IDLE_CHECK_MS));
     }
   }

@@ -3,6 +3,7 @@ import type { Guarantee } from '../connectors/schema.js';
 import { encodeBatch, type EncodedBatch } from '../platform/encoded-batch.js';
 import type { SourceOffset, TopicConfig } from '../platform/log.js';
 import { sleep } from './backoff.js';
+import { retryWarning } from './activity.js';
 import { partitionKey } from '../platform/canonical-json.js';
 import type { Logger } from './logger.js';
 import { withRetries, type RetryPolicy } from './retry.js';
@@ -117,7 +118,10 @@ export class SourceRunner {
             logger,
             signal,
             stdin: this.o.stdin,
-            activity: (a) => status.report(a),
+            activity: (a) => {
+              if (a?.phase === 'retrying' && a.error !== undefined) logger.warn(retryWarning(a));
+              status.report(a);
+            },
           });
           return true;
         },

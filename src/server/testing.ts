@@ -14,6 +14,8 @@ export interface ServerRig {
   engine: Engine;
   runtime: Runtime;
   dir: string;
+  /** What the runtime and server logged. */
+  logs: string[];
   stop: () => Promise<void>;
 }
 
@@ -21,7 +23,7 @@ export async function startServer(opts: Partial<Pick<ServerOptions, 'token' | 'm
   const tmp = tempDir('sluice-server-');
   const catalog = Catalog.inMemory();
   const log = EmbeddedLog.inMemory();
-  const { logger } = captureLogger();
+  const { logger, lines } = captureLogger();
   const runtime = new Runtime({ catalog, log, registry: defaultRegistry, logger, tickMs: 50 });
   await runtime.start();
   const engine = new Engine({ catalog, runtime });
@@ -33,6 +35,7 @@ export async function startServer(opts: Partial<Pick<ServerOptions, 'token' | 'm
     engine,
     runtime,
     dir: tmp.dir,
+    logs: lines,
     stop: async () => {
       await server.stop();
       await runtime.stop();

@@ -7,13 +7,36 @@ import { fatal, isRetriable, retriable } from './errors.js';
 import type { Settings } from './settings.js';
 import { describeTarget } from './url.js';
 
-async function openOnce(s: Settings): Promise<Dialect> {
-  const base: Omit<DialectOptions, 'target'> = { user: s.user, password: s.password, zone: s.zone };
+async function openOnce(s: Settings, signal?: AbortSignal): Promise<Dialect> {
+  const base: Omit<DialectOptions, 'target'> = { user: s.user, password: s.password, zone: s.zone, ...(signal ? { signal } : {}) };
   const t = s.target;
   // Drivers are imported on demand: a SQLite source never loads pg or mysql2.
   if (t.kind === 'sqlite') return (await import('./dialects/sqlite.js')).openSqlite({ ...base, target: t });
   if (t.kind === 'postgresql') return (await import('./dialects/postgres.js')).openPostgres({ ...base, target: t });
   return (await import('./dialects/mysql.js')).openMysql({ ...base, target: t });
+}
+
+/**
+ * openOnce, ended by a stop: the dialects close the attempt's socket, and should one still open (or not notice),
+ * the stop does not wait for it and the connection is closed when it comes.
+ */
+async function openUnlessStopped(s: Settings, signal?: AbortSignal): Promise<Dialect> {
+  if (!signal) return openOnce(s);
+  const opening = openOnce(s, signal);
+  let onAbort = () => undefined as void;
+  const stopped = new Promise<never>((_, reject) => {
+    onAbort = () => reject(retriable(`stopped while connecting to ${describeTarget(s.target)}`));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([opening, stopped]);
+  } catch (err) {
+    if (signal.aborted) opening.then((d) => d.close(), () => undefined).catch(() => undefined);
+    throw err;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -40,7 +63,7 @@ export async function connectDialect(s: Settings, signal?: AbortSignal, activity
   for (let attempt = 1; ; attempt++) {
     activity?.({ phase: 'connecting', what, attempt, ...of });
     try {
-      const dialect = await openOnce(s);
+      const dialect = await openUnlessStopped(s, signal);
       activity?.(undefined);
       return dialect;
     } catch (err) {
@@ -50,6 +73,9 @@ export async function connectDialect(s: Settings, signal?: AbortSignal, activity
       }
       activity?.({ phase: 'retrying', what: `the connection to ${what}`, attempt, ...of, retryInMs: s.backoffMs, error: err });
       await sleep(s.backoffMs, signal);
+      // Stopped (PAUSE, DROP, RESTART, shutdown) during the wait: no further attempt, which could hang on a host that
+      // does not answer and would be counted and logged as a failure of a task that is no longer running.
+      if (signal?.aborted) throw err;
     }
   }
 }

@@ -51,6 +51,8 @@ export interface DialectOptions {
   password: string | undefined;
   /** db.timezone. */
   zone: string;
+  /** The task's or connector's stop: it ends a connection attempt under way (its socket is closed). */
+  signal?: AbortSignal;
 }
 
 export interface Dialect {

@@ -177,8 +177,20 @@ export async function openMysql(o: DialectOptions & { target: ServerTarget }): P
     c.on('error', (err) => {
       broken = classify(err, 'using the connection', where, secrets);
     });
-    await new Promise<void>((resolve, reject) => c.connect((err) => (err ? reject(err) : resolve())));
-    await new Promise<void>((resolve, reject) => c.query("SET time_zone = '+00:00'", (err) => (err ? reject(err) : resolve())));
+    // A stop must not wait for an attempt to a host that does not answer (up to CONNECT_TIMEOUT_MS).
+    const cut = () => c.destroy();
+    o.signal?.addEventListener('abort', cut, { once: true });
+    try {
+      // Stopped while the driver loaded: the listener above would never fire.
+      if (o.signal?.aborted) {
+        cut();
+        throw retriable(`${where}: stopped before connecting`);
+      }
+      await new Promise<void>((resolve, reject) => c.connect((err) => (err ? reject(err) : resolve())));
+      await new Promise<void>((resolve, reject) => c.query("SET time_zone = '+00:00'", (err) => (err ? reject(err) : resolve())));
+    } finally {
+      o.signal?.removeEventListener('abort', cut);
+    }
     broken = undefined;
     return c;
   }

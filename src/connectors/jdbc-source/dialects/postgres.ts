@@ -154,11 +154,19 @@ export async function openPostgres(o: DialectOptions & { target: ServerTarget })
   client.on('error', (err) => {
     broken = classify(err, 'using the connection', where, secrets);
   });
+  // A stop must not wait for an attempt to a host that does not answer (up to CONNECT_TIMEOUT_MS): its socket is
+  // closed, and connect() fails at once.
+  const cut = () => (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+  o.signal?.addEventListener('abort', cut, { once: true });
   try {
+    // Stopped while the driver loaded: the listener above would never fire.
+    if (o.signal?.aborted) throw retriable(`${where}: stopped before connecting`);
     await client.connect();
   } catch (err) {
     void client.end().catch(() => undefined);
     throw classify(err, 'connecting', where, secrets);
+  } finally {
+    o.signal?.removeEventListener('abort', cut);
   }
 
   const quote = (id: string) => `"${id.replace(/"/g, '""')}"`;
