@@ -137,11 +137,11 @@ for (const [backend, dbPort] of backends) {
       // On stderr too, as the runtime's own retries are: before, nothing until the attempts were spent.
       expect(r.logs).toContainEqual(expect.stringMatching(new RegExp(`WARN \\[DB\\] the connection to ${backend.name} at 127\\.0\\.0\\.1:${port}/\\S+ .*failed \\(attempt 1 of 3, retrying in 1500 ms\\): .*refused`)));
       expect(renderEntity(retrying)).toMatch(/^Activity\s+: retrying .* attempt 1 of 3 failed, next in/m);
-      expect(showDb(exec)).toMatchObject({ state: 'UNASSIGNED', activity: expect.stringMatching(/^(retrying .*\(attempt [12]\/3 failed\)|connecting \(attempt [23]\/3\))$/) });
+      expect(showDb(exec)).toMatchObject({ state: 'UNASSIGNED', activity: expect.stringMatching(/^(retrying .*\(attempt [12]\/3 failed\)|connecting to .* \(attempt [23]\/3\))$/) });
 
       // The push carries the same.
       const pushed = await watcher.next((f) => f['connector'] === 'DB' && (f['activity'] as { phase?: string } | undefined)?.phase === 'retrying');
-      expect(pushed['activity']).toMatchObject({ attempt: 1, attempts: 3, lastError: expect.stringMatching(/refused/), nextAt: expect.any(String), since: expect.any(String) });
+      expect(pushed['activity']).toMatchObject({ attempt: 1, attempts: 3, lastError: expect.stringMatching(/refused/), nextAttemptAt: expect.any(String), nextAttemptInMs: expect.any(Number), description: expect.stringMatching(/^retrying the connection to .* attempt 1 of 3 failed, next in/), since: expect.any(String) });
 
       // Attempts exhausted: FAILED with the driver's error, the activity over, each failed attempt counted.
       const failed = await found(() => {

@@ -39,13 +39,13 @@ export function activityInfo(a: ActivityRecord, now: number): ActivityInfo {
   return info;
 }
 
-/** A few words for SHOW CONNECTORS: "connecting (attempt 2/3)", "retrying (attempt 1/3 failed)", "task 1 waiting for file 'x'". */
+/** A few words for SHOW CONNECTORS: "connecting to X (attempt 2/3)", "retrying X (attempt 1/3 failed)", "task 1 waiting for file 'x'". */
 export function activitySummary(status: ConnectorStatusRecord): string | undefined {
   const short = (a: ActivityRecord): string => {
     const n = a.attempt === undefined ? '' : `attempt ${a.attempt}${a.attempts !== undefined ? `/${a.attempts}` : ''}`;
     switch (a.phase) {
       case 'connecting':
-        return `connecting${n ? ` (${n})` : ''}`;
+        return `connecting to ${a.what}${n ? ` (${n})` : ''}`;
       case 'retrying':
         return `retrying ${a.what} (${n || 'an attempt'} failed)`;
       case 'waiting':

@@ -23,7 +23,7 @@ export interface ConnectorSummary {
   type: ConnectorTypeName;
   className: string;
   state: string;
-  /** Sluice addition: what the connector or a task is busy with, in a few words ("connecting (attempt 2/3)"). */
+  /** Sluice addition: what the connector or a task is busy with, in a few words ("connecting to PostgreSQL at h:5432/db (attempt 2/3)"). */
   activity?: string;
 }
 

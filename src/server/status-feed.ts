@@ -1,6 +1,8 @@
 import type { SecretRedactor } from '../sql/secret-redactor.js';
 import type { Catalog } from '../catalog/catalog.js';
-import type { ActivityRecord, ConnectorRecord } from '../catalog/types.js';
+import type { ConnectorRecord } from '../catalog/types.js';
+import { activityInfo } from '../engine/activity.js';
+import type { ActivityInfo } from '../engine/results.js';
 import { connectorStatus, typeName } from '../engine/connector-lookup.js';
 import { sinkLag } from '../engine/connector-offsets.js';
 import type { RuntimeView } from '../runtime/runtime.js';
@@ -14,8 +16,8 @@ export interface ConnectorEvent {
   state: string;
   trace?: string;
   /** What the connector itself is busy with (connecting to split its work), as DESCRIBE shows it. */
-  activity?: ActivityRecord;
-  tasks: { id: number; state: string; trace?: string; activity?: ActivityRecord }[];
+  activity?: ActivityInfo;
+  tasks: { id: number; state: string; trace?: string; activity?: ActivityInfo }[];
   lastError?: { message: string; at: string };
 }
 
@@ -143,6 +145,7 @@ export class StatusFeed {
 
   private connectorEvent(r: ConnectorRecord, change: ConnectorEvent['change']): ConnectorEvent {
     const status = connectorStatus({ runtime: this.runtime, catalog: this.catalog, redactor: this.redactor }, r);
+    const now = Date.now();
     const e: ConnectorEvent = {
       event: 'connector',
       change,
@@ -153,18 +156,20 @@ export class StatusFeed {
         id: t.id,
         state: t.state,
         ...(t.trace !== undefined ? { trace: t.trace } : {}),
-        ...(t.activity !== undefined && r.desiredState !== 'PAUSED' ? { activity: t.activity } : {}),
+        ...(t.activity !== undefined && r.desiredState !== 'PAUSED' ? { activity: activityInfo(t.activity, now) } : {}),
       })),
     };
     if (status?.trace !== undefined) e.trace = status.trace;
-    if (status?.activity !== undefined && r.desiredState !== 'PAUSED') e.activity = status.activity;
+    if (status?.activity !== undefined && r.desiredState !== 'PAUSED') e.activity = activityInfo(status.activity, now);
     if (status?.lastError) e.lastError = status.lastError;
     return e;
   }
 
-  /** What makes two events the same change: states, traces and activities (each attempt), not counters. */
+  /** What makes two events the same change: states, traces and activities (each attempt), not counters or the time left. */
   private key(e: ConnectorEvent): string {
-    return JSON.stringify([e.state, e.trace ?? null, e.activity ?? null, e.tasks, e.lastError?.message ?? null]);
+    const still = (a: ActivityInfo | undefined) => (a === undefined ? null : { ...a, description: undefined, nextAttemptInMs: undefined });
+    const tasks = e.tasks.map((t) => ({ ...t, activity: still(t.activity) }));
+    return JSON.stringify([e.state, e.trace ?? null, still(e.activity), tasks, e.lastError?.message ?? null]);
   }
 
   private emit(e: FeedEvent): void {
