@@ -95,6 +95,17 @@ describe('remote use of sluice serve', () => {
     expect(nowhere.stderr).toMatch(/SERVER_UNREACHABLE cannot reach the Sluice server at ws:\/\/127\.0\.0\.1:1\/ws/);
     expect(nowhere.stderr).not.toMatch(/at .*\.js:\d+/);
   });
+
+  it('never shows the password of a --server URL in its errors', async () => {
+    const unreachable = await sluice(['shell', '--server', 'http://admin:Srv-pw%2142@127.0.0.1:1', '-e', 'SHOW CONNECTORS;']);
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toContain('SERVER_UNREACHABLE cannot reach the Sluice server at ws://admin:********@127.0.0.1:1/ws');
+    const refused = await sluice(['shell', '-e', 'SHOW CONNECTORS;', '--server', server.url.replace('//', '//admin:Srv-pw%2142@')]);
+    expect(refused.stderr).toMatch(/UNAUTHORIZED the Sluice server at ws:\/\/admin:\*{8}@127\.0\.0\.1:\d+\/ws refused/);
+    const malformed = await sluice(['shell', '--server', 'http://admin:Srv-pw%2142@[::1', '-e', 'SHOW CONNECTORS;']);
+    expect(malformed.stderr).toContain("USAGE_ERROR --server must be a URL such as http://127.0.0.1:8088, got 'http://admin:********@[::1'");
+    for (const r of [unreachable, refused, malformed]) expect(r.stderr).not.toMatch(/Srv-pw|%2142|!42/);
+  });
 });
 
 describe('the bearer token from a file or the environment', () => {
