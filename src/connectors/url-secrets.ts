@@ -26,6 +26,23 @@ function decode(s: string): string {
   }
 }
 
+/**
+ * A password written with a raw '?' or '#' (`//user:pa?ss#1@host/db`, meant but not percent-escaped) ends the
+ * authority early, so a strict reading finds no userinfo and would show it whole; no driver accepts such a URL,
+ * but the text is still the user's password. Taken as one when, up to the first '/', the last '@' is followed by a
+ * host and the part before the first ':' is a plain user name; `host:5432?x=a@b` is a port, not a password.
+ */
+function unescapedPassword(value: string, from: number, colon: number): SecretSpan | undefined {
+  if (colon < 0) return undefined;
+  const slash = value.indexOf('/', from);
+  const to = slash < 0 ? value.length : slash;
+  const at = value.lastIndexOf('@', to - 1);
+  if (at <= colon + 1 || /[?#]/.test(value.slice(from, colon))) return undefined;
+  const secret = value.slice(colon + 1, at);
+  if (/^\d*(?:[?#]|$)/.test(secret) || !/^(?:\[[^\]]*\]|[^\s:?#@;[\]]+)(?::\d*)?(?:[?#;]|$)/.test(value.slice(at + 1, to))) return undefined;
+  return { start: colon + 1, end: at };
+}
+
 /** Where the secret parts of `value` are, in order and not overlapping; none when it is no URL or holds none. */
 export function urlSecretSpans(value: string): SecretSpan[] {
   const scheme = SCHEME.exec(value);
@@ -41,9 +58,12 @@ export function urlSecretSpans(value: string): SecretSpan[] {
       if (at >= 0 && at < to) to = at;
     }
     const at = value.lastIndexOf('@', to - 1);
+    const colon = value.indexOf(':', from);
     if (at >= from) {
-      const colon = value.indexOf(':', from);
       if (colon >= 0 && colon < at && at > colon + 1) spans.push({ start: colon + 1, end: at });
+    } else {
+      const loose = unescapedPassword(value, from, colon);
+      if (loose) spans.push(loose);
     }
   }
   PARAM.lastIndex = afterScheme;
