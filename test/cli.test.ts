@@ -861,6 +861,23 @@ describe.concurrent('secrets', () => {
     expect(later[2]!.stderr).toMatch(/INVALID_CONFIG_VALUE/);
   });
 
+  it("a password under a misspelt key ('connection.pasword') or a 'passwd' key is masked in the error, the history and the kept config", async () => {
+    const w = workspace();
+    const typo = JDBC('j').replace("'connection.password'", "'connection.pasword'");
+    w.write('typo.sql', `${typo}\nSET 'sluice.unknown.keys' = 'warn';\n${JDBC('k', `, 'x.passwd' = '${PW2}'`)}\n${typo.replace(' j ', ' t ')}\nDESCRIBE CONNECTOR k EXTENDED;\nDESCRIBE CONNECTOR t EXTENDED;\n`);
+    const r = await w.sluice(['shell', '--data-dir', 'd', '--file', 'typo.sql']);
+    expect(r.stderr).toMatch(/typo\.sql:1:\d+ UNKNOWN_CONFIG_KEY 'connection\.pasword' is not a key/);
+    expect(r.stderr).toContain("'connection.pasword'='********'");
+    expect(r.stdout).toMatch(/^ connection\.pasword +\| \*{8} +$/m);
+    expect(r.stdout).toMatch(/^ x\.passwd +\| \*{8} +$/m);
+    expectNoSecret([r]);
+    const db = new Database(w.path('d/catalog.db'), { readonly: true });
+    const stored = db.prepare('SELECT text FROM statements UNION ALL SELECT statement_text FROM config_versions').all() as { text: string }[];
+    db.close();
+    expect(stored.length).toBeGreaterThan(4);
+    for (const { text } of stored) expect(text).not.toMatch(new RegExp(`${PW}|${PW2}`));
+  });
+
   it('--define of a secret-looking variable is masked in SHOW VARIABLES', async () => {
     const w = workspace();
     const r = await w.sluice(['shell', '--data-dir', 'data', '--output', 'json', '--define', `db_password=${PW}`, '--execute', 'SHOW VARIABLES;']);

@@ -1,10 +1,14 @@
+import { distance } from 'fastest-levenshtein';
 import { allFieldsFor, frameworkFieldsFor } from './framework.js';
 import type { ConnectorDefinition } from './schema.js';
 import { maskUrlSecrets, urlSecrets } from './url-secrets.js';
 import { findField } from './values.js';
 
-/** Keys that look secret whatever the schema says, so keys passed through prefix families are covered too. */
-export const SECRET_KEY_PATTERN = /password|secret|token|credential|api[._-]?key/i;
+/**
+ * Keys that look secret whatever the schema says, so keys passed through prefix families are covered too; 'passwd'
+ * as well, as in a URL's parameters (url-secrets.ts). Not 'pwd', which names a directory as often as a password.
+ */
+export const SECRET_KEY_PATTERN = /password|passwd|secret|token|credential|api[._-]?key/i;
 // A JAAS config embeds the password inline (e.g. consumer.override.sasl.jaas.config), without saying so in its name.
 const JAAS_CONFIG = /(^|\.)sasl\.jaas\.config$/i;
 
@@ -15,7 +19,19 @@ export function isSecretKey(key: string, def?: ConnectorDefinition): boolean {
   const fields = def ? allFieldsFor(def) : [...frameworkFieldsFor('source'), ...frameworkFieldsFor('sink')];
   const f = findField(fields, key);
   if (f && (f.secret === true || f.type === 'password')) return true;
-  return SECRET_KEY_PATTERN.test(key) || JAAS_CONFIG.test(key);
+  return SECRET_KEY_PATTERN.test(key) || JAAS_CONFIG.test(key) || misspeltPassword(key);
+}
+
+/**
+ * A word of the key is a typo of 'password' ('connection.pasword', 'passwrd', 'passowrd'): the value is the
+ * password the user meant to give, shown under the UNKNOWN_CONFIG_KEY error, in the history, and in the config
+ * when unknown keys are kept. A 'w' is required so that 'passport' is not one.
+ */
+function misspeltPassword(key: string): boolean {
+  return key
+    .toLowerCase()
+    .split(/[^a-z]+/)
+    .some((w) => w.length >= 6 && w.startsWith('pa') && w.includes('w') && distance(w, 'password') <= 2);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { IToken } from 'chevrotain';
 import { tokenize } from '../../grammar/lexer.js';
-import { isSecretKey, MASK, SECRET_KEY_PATTERN } from '../connectors/secrets.js';
+import { isSecretKey, MASK } from '../connectors/secrets.js';
 import { urlSecretSpans } from '../connectors/url-secrets.js';
 import type { Loc, Statement } from './ast.js';
 
@@ -53,7 +53,7 @@ export function maskStatementText(stmt: Statement, isSecret: (key: string) => bo
       );
     case 'DefineVariable':
     case 'SetProperty':
-      return applyEdits(stmt.text, valueEdits(stmt.text, base, stmt.valueLoc, SECRET_KEY_PATTERN.test(stmt.name)));
+      return applyEdits(stmt.text, valueEdits(stmt.text, base, stmt.valueLoc, isSecretKey(stmt.name)));
     default:
       return stmt.text;
   }
