@@ -832,7 +832,7 @@ describe.concurrent('secrets', () => {
     // The errors were there, masked: each names its code and shows the masked line.
     expect(results[0]!.stderr).toMatch(/bad\.sql:1:\d+ UNKNOWN_CONFIG_KEY/);
     expect(results[0]!.stderr).toMatch(/bad\.sql:2:\d+ UNSUPPORTED_GUARANTEE/);
-    // The source line under the error shows the password as stars of the same length (the caret stays aligned).
+    // The source line under the error shows the password as the mask (the caret stays aligned).
     expect(results[0]!.stderr).toMatch(/'connection\.password'='\*+'/);
 
     const good = await Promise.all([
@@ -876,6 +876,29 @@ describe.concurrent('secrets', () => {
     db.close();
     expect(stored.length).toBeGreaterThan(4);
     for (const { text } of stored) expect(text).not.toMatch(new RegExp(`${PW}|${PW2}`));
+  });
+
+  it("the source line under an error never tells a secret's length: a bare password, or one on the line after its key", async () => {
+    const w = workspace();
+    const bare = 'Bare9Password';
+    w.write(
+      'len.sql',
+      `CREATE SOURCE CONNECTOR a WITH ('connector.class'='JdbcSource', 'connection.password'=${bare}, 'mode'='bulk');\n` +
+        `DEFINE db_token =\n  '${PW}' x;\n` +
+        `CREATE SOURCE CONNECTOR b WITH ('connector.class'='JdbcSource', 'connection.password' =\n  '${PW2}' 'mode'='bulk');\n`,
+    );
+    const r = await w.sluice(['run', 'len.sql', '--data-dir', 'd']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toContain(bare);
+    expectNoSecret([r]);
+    const shown = r.stderr.split('\n').filter((l) => /^ \d+ \| /.test(l));
+    expect(shown).toEqual([
+      " 1 | CREATE SOURCE CONNECTOR a WITH ('connector.class'='JdbcSource', 'connection.password'=********, 'mode'='bulk');",
+      " 3 |   '********' ********;",
+      " 5 |   '********' '********'='********');",
+    ]);
+    // The caret is still under the token at fault.
+    expect(r.stderr).toContain(" 3 |   '********' ********;\n   |              ^");
   });
 
   it('--define of a secret-looking variable is masked in SHOW VARIABLES', async () => {

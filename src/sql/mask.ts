@@ -87,10 +87,38 @@ export function maskUnparsedText(text: string): string {
 
 const maskOf = (span: SecretSpan) => (span.inner ? MASK : QUOTED_MASK);
 
-/** The same masking, but each secret character becomes '*' so columns stay where they were (source lines). */
-export function blankUnparsedText(text: string): string {
+/** The same masking, but each secret character becomes `fill` so columns stay where they were (source lines). */
+export function blankUnparsedText(text: string, fill = '*'): string {
   const lexed = tokenize(text);
-  return blankSpans(text, secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, text), text));
+  return blankSpans(text, secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, text), text), fill);
+}
+
+/**
+ * What a script's source is blanked with for its error lines (parseScript): a private-use character, which no statement has reason to hold, so
+ * that maskSourceLine can tell a blanked run from the text around it and show it as '********' whatever its
+ * length. Blanked to '*' the length showed wherever the line alone does not say the run is a secret (a bare
+ * value, a value on the line after its key).
+ */
+export const BLANK = '\uE000';
+const BLANK_RUN = new RegExp(`${BLANK}+`, 'g');
+
+/** Each run of BLANK as the mask, the caret moved with the text (to the mask's start when it was inside one). */
+function collapseBlanks(line: string, column: number): { text: string; column: number } {
+  if (!line.includes(BLANK)) return { text: line, column };
+  const caret = column - 1;
+  let out = '';
+  let at = 0;
+  let moved: number | undefined;
+  for (const m of line.matchAll(BLANK_RUN)) {
+    const end = m.index + m[0].length;
+    if (moved === undefined && caret < m.index) moved = out.length + (caret - at);
+    out += line.slice(at, m.index);
+    if (moved === undefined && caret < end) moved = out.length;
+    out += MASK;
+    at = end;
+  }
+  if (moved === undefined) moved = out.length + (caret - at);
+  return { text: out + line.slice(at), column: moved + 1 };
 }
 
 /**
@@ -98,7 +126,8 @@ export function blankUnparsedText(text: string): string {
  * same length would tell it), and the caret column moves with the text, so it stays under the same token (or at
  * the mask, when the error is inside the secret). Columns are 1-based.
  */
-export function maskSourceLine(line: string, column: number): { text: string; column: number } {
+export function maskSourceLine(source: string, sourceColumn: number): { text: string; column: number } {
+  const { text: line, column } = collapseBlanks(source, sourceColumn);
   const lexed = tokenize(line);
   const spans = secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, line), line);
   if (spans.length === 0) return { text: line, column };
@@ -189,7 +218,7 @@ export function secretValueSpans(tokens: readonly IToken[], unterminated: readon
  * The source with every character of the given secret spans blanked to '*' — quotes and line breaks kept — so
  * offsets, lines and columns stay exactly as they were and any line of it can be shown next to an error.
  */
-export function blankSpans(source: string, spans: readonly SecretSpan[]): string {
+export function blankSpans(source: string, spans: readonly SecretSpan[], fill = '*'): string {
   if (spans.length === 0) return source;
   let out = '';
   let at = 0;
@@ -199,7 +228,7 @@ export function blankSpans(source: string, spans: readonly SecretSpan[]): string
     const q = source[start];
     const quoted = !span.inner && (q === "'" || q === '"' || q === '`') && end - start >= 2 && source[end - 1] === q;
     const stop = Math.min(end, source.length);
-    const inner = source.slice(quoted ? start + 1 : start, quoted ? stop - 1 : stop).replace(/[^\r\n]/g, '*');
+    const inner = source.slice(quoted ? start + 1 : start, quoted ? stop - 1 : stop).replace(/[^\r\n]/g, fill);
     out += source.slice(at, start) + (quoted ? q + inner + q : inner);
     at = stop;
   }
