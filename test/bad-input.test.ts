@@ -91,3 +91,22 @@ describe.runIf(gate(pg))('connectors with bad input', () => {
     }
   }, 90_000);
 });
+
+describe.runIf(gate(pg))('a password that is also shown as another value', () => {
+  it("leaves the user 'postgres' and the database in traces and log lines when the password is 'postgres' too", async () => {
+    const sql =
+      "CREATE SOURCE CONNECTOR same WITH ('connector.class' = 'JdbcSource', 'connection.url' = 'jdbc:postgresql://127.0.0.1:5432/test', " +
+      "'connection.user' = 'postgres', 'connection.password' = 'postgres', 'mode' = 'bulk', 'topic.prefix' = 'same-', 'table.whitelist' = 'nosuch');\n" +
+      'DESCRIBE CONNECTOR same EXTENDED;\n';
+    fs.writeFileSync(path.join(dir, 'same.sql'), sql);
+    const r = await sluice(['run', 'same.sql', '--until-idle', '--data-dir', 'same-data', '--output', 'json']);
+    expect(r.code).toBe(1);
+    const described = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Described & { config: Record<string, string> })[1]!;
+    expect(described.config).toMatchObject({ 'connection.user': 'postgres', 'connection.password': '********' });
+    // Masked in the trace alone, 'postgres' would say that the user shown in the config is the password.
+    const trace = "does not exist in PostgreSQL at 127.0.0.1:5432/test as user 'postgres'";
+    expect(why(described)).toContain(trace);
+    expect(r.stderr).toContain(trace);
+    expect(`${why(described)} ${r.stderr}`).not.toContain('********');
+  });
+});

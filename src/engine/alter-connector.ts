@@ -1,5 +1,5 @@
 import type { ConnectorDefinition } from '../connectors/schema.js';
-import { isSecretKey, maskValue, secretValues } from '../connectors/secrets.js';
+import { isSecretKey, maskConfig, maskValue, secretValues } from '../connectors/secrets.js';
 import { validateAlteredConfig } from '../connectors/validate.js';
 import { SqlSemanticError, SluiceErrors } from '../errors/base.js';
 import type { AlterConnectorSet, AlterConnectorUnset, Loc } from '../sql/ast.js';
@@ -90,6 +90,7 @@ export function alterConnector(s: AlterConnectorSet | AlterConnectorUnset, ctx: 
   }
   const updated = ctx.catalog.updateConnectorConfig(record.name, config, statementText);
   for (const value of secretValues(config, def)) ctx.redactor.add(value);
+  for (const value of Object.values(maskConfig(config, def))) ctx.redactor.addShown(value);
   const restart = updated.desiredState === 'RUNNING';
   return {
     '@type': 'alter_connector',

@@ -50,10 +50,12 @@ export function createConnector(s: CreateConnector, ctx: ExecContext): Connector
   const config = { ...validation.config, [NAME_KEY]: name };
   const record = ctx.catalog.createConnector({ name, type: s.connectorType, className: def.className, config, statementText });
   for (const value of secretValues(config, def)) ctx.redactor.add(value);
+  const shown = maskConfig(record.config, def);
+  for (const value of Object.values(shown)) ctx.redactor.addShown(value);
   return {
     '@type': 'connector_info',
     statementText,
     warnings,
-    info: { name: record.name, config: maskConfig(record.config, def), tasks: [], type: typeName(record.type) },
+    info: { name: record.name, config: shown, tasks: [], type: typeName(record.type) },
   };
 }

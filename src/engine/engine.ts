@@ -1,7 +1,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
-import { secretValues } from '../connectors/secrets.js';
+import { maskConfig, secretValues } from '../connectors/secrets.js';
 import { defaultRegistry, type ConnectorRegistry } from '../connectors/registry.js';
 import { SqlSemanticError } from '../errors/base.js';
 import { fileReason } from '../errors/file-reason.js';
@@ -74,6 +74,7 @@ export class Engine {
     for (const c of this.catalog.listConnectors()) {
       const def = this.registry.resolve(c.className);
       for (const value of secretValues(c.config, def)) this.redactor.add(value);
+      for (const value of Object.values(maskConfig(c.config, def))) this.redactor.addShown(value);
     }
   }
 

@@ -178,6 +178,20 @@ describe('SecretRedactor', () => {
     expect(r.redact('password=postgres;a-pw!b')).toBe(`password=${MASK};a${MASK}b`);
   });
 
+  it('leaves a secret that stands on its own in a value shown as it is, and still scrubs the others', () => {
+    const r = new SecretRedactor();
+    r.add('postgres');
+    r.add('hunter2-secret');
+    r.add('orders');
+    r.addShown('jdbc:postgresql://h:5432/postgres');
+    r.addShown('orders_v2');
+    expect(r.redact("PostgreSQL at h:5432/postgres as user 'postgres': hunter2-secret, orders")).toBe(
+      `PostgreSQL at h:5432/postgres as user 'postgres': ${MASK}, ${MASK}`,
+    );
+    expect(r.values()).toEqual(['hunter2-secret', 'orders']);
+    expect(r.knows('postgres')).toBe(true);
+  });
+
   it('ignores short values, empty values, undefined and the mask itself', () => {
     const r = new SecretRedactor();
     for (const v of ['', 'abc', undefined, MASK]) r.add(v);
