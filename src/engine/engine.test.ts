@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Session } from './session.js';
 import { isError } from './results.js';
+import { connectorStatus } from './connector-lookup.js';
 import { FILE_SINK, FILE_SOURCE, JDBC_SOURCE, PASSWORD, at, codes, harness, only, onlyErrors, type Harness } from './testing.js';
 
 // Statement semantics through the engine's public entry points (execute / validate / run), against a real
@@ -675,5 +676,26 @@ describe('execute / validate / run', () => {
     expect(h.catalog.listConnectors().map((c) => c.name)).toEqual(['EXISTING']);
     expect(h.session.variables.list()).toEqual([]);
     expect(h.catalog.listStatements().map((s) => s.kind)).toEqual(['CreateConnector']);
+  });
+});
+
+describe('status shown from the catalog', () => {
+  it("scrubs known secrets from activities' last errors as from traces", () => {
+    const h = harness();
+    h.exec(JDBC_SOURCE('j'));
+    const record = h.catalog.getConnector('J')!;
+    const since = '2026-12-04T19:00:00.000Z';
+    const retrying = { phase: 'retrying' as const, what: 'poll', since, attempt: 1, lastError: `Error: the driver said ${PASSWORD}` };
+    h.catalog.saveStatus(record.id, {
+      state: 'RUNNING',
+      workerId: 'w',
+      tasks: [{ id: 0, state: 'RUNNING', recordsIn: 0, recordsOut: 0, errors: 1, activity: retrying, trace: `x ${PASSWORD}` }],
+      activity: { ...retrying, phase: 'connecting', what: 'the database' },
+      updatedAt: since,
+    });
+    const shown = connectorStatus({ catalog: h.catalog, redactor: h.engine.redactor, runtime: undefined }, record)!;
+    expect(JSON.stringify(shown)).not.toContain(PASSWORD);
+    expect(shown.activity?.lastError).toBe('Error: the driver said ********');
+    expect(shown.tasks[0]).toMatchObject({ trace: 'x ********', activity: { what: 'poll', lastError: 'Error: the driver said ********' } });
   });
 });
