@@ -164,6 +164,11 @@ const KEY_TOKENS = new Set(['StringLiteral', 'QuotedIdentifier', 'BackquotedIden
 const VALUE_TOKENS = new Set([...KEY_TOKENS, 'IntegerLiteral', 'DecimalLiteral', 'FloatingPointLiteral', 'Minus']);
 const ENDS_VALUE = new Set(['Comma', 'RParen', 'Semicolon']);
 const BEFORE_VALUE = new Set(['Equals', 'LParen']);
+/**
+ * A URL is a value, never a key, whatever its password says ('jdbc:mysql://u:my-secret@h/db' followed by a
+ * string, a forgotten comma): taken for a secret key, it had the next pair's key and value masked as its own.
+ */
+const IS_URL = /^\s*(?:jdbc:)?[a-z][a-z0-9+.-]*:\/\//i;
 
 /**
  * Where the values of secret-looking `key = value` pairs are, found from the tokens alone, so it works for
@@ -179,7 +184,7 @@ export function secretValueSpans(tokens: readonly IToken[], unterminated: readon
   const wholeUnclosed = new Set<number>();
   for (let i = 0; i < tokens.length; i++) {
     const key = tokens[i]!;
-    if (!KEY_TOKENS.has(key.tokenType.name) || !isSecretKey(keyText(key.image))) continue;
+    if (!KEY_TOKENS.has(key.tokenType.name) || !isSecretKey(keyText(key.image)) || IS_URL.test(keyText(key.image))) continue;
     let j = i + 1;
     const sawEquals = tokens[j]?.tokenType.name === 'Equals';
     while (j < tokens.length && BEFORE_VALUE.has(tokens[j]!.tokenType.name)) j++;
