@@ -27,21 +27,23 @@ function decode(s: string): string {
 }
 
 /**
- * A password written with a raw '?' or '#' (`//user:pa?ss#1@host/db`, meant but not percent-escaped) ends the
+ * A password written with a raw '/', '?' or '#' (`//user:pa/ss#1@host/db`, meant but not percent-escaped) ends the
  * authority early, so a strict reading finds no userinfo and would show it whole; no driver accepts such a URL,
- * but the text is still the user's password. Taken as one when, up to the first '/', the last '@' is followed by a
- * host and the part before the first ':' is a plain user name; `host:5432?x=a@b` is a port, not a password.
+ * but the text is still the user's password. Taken as one when the part before the first ':' is a plain user
+ * name and an '@' after it is followed by a host (the first such '@'); `host:5432/db?x=a@b` is a port, not a
+ * password.
  */
 function unescapedPassword(value: string, from: number, colon: number): SecretSpan | undefined {
-  if (colon < 0) return undefined;
-  const slash = value.indexOf('/', from);
-  const to = slash < 0 ? value.length : slash;
-  const at = value.lastIndexOf('@', to - 1);
-  if (at <= colon + 1 || /[?#]/.test(value.slice(from, colon))) return undefined;
-  const secret = value.slice(colon + 1, at);
-  if (/^\d*(?:[?#]|$)/.test(secret) || !/^(?:\[[^\]]*\]|[^\s:?#@;[\]]+)(?::\d*)?(?:[?#;]|$)/.test(value.slice(at + 1, to))) return undefined;
-  return { start: colon + 1, end: at };
+  if (colon < 0 || /[/?#@]/.test(value.slice(from, colon))) return undefined;
+  for (let at = value.indexOf('@', colon + 2); at >= 0; at = value.indexOf('@', at + 1)) {
+    if (/^\d*(?:[/?#]|$)/.test(value.slice(colon + 1, at))) return undefined;
+    if (HOST_AFTER.test(value.slice(at + 1))) return { start: colon + 1, end: at };
+  }
+  return undefined;
 }
+
+/** A host (name or [IPv6]) and optional port, then the end of the authority. */
+const HOST_AFTER = /^(?:\[[^\]]*\]|[^\s:/?#@;,[\]]+)(?::\d*)?(?:[/?#;,]|$)/;
 
 /** Where the secret parts of `value` are, in order and not overlapping; none when it is no URL or holds none. */
 export function urlSecretSpans(value: string): SecretSpan[] {
