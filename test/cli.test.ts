@@ -901,6 +901,16 @@ describe.concurrent('secrets', () => {
     expect(r.stderr).toContain(" 3 |   '********' ********;\n   |              ^");
   });
 
+  it('a wrong --define shows no password it holds', async () => {
+    const w = workspace();
+    const spaced = await w.sluice(['shell', '--data-dir', 'data', '--define', `db password=${PW}`, '--execute', 'SHOW VARIABLES;']);
+    const colon = await w.sluice(['shell', '--data-dir', 'data', '--define', `db_password:${PW2}`, '--execute', 'SHOW VARIABLES;']);
+    expect(spaced.code).toBe(2);
+    expect(spaced.stderr).toContain("(got 'db password=********')");
+    expect(colon.stderr).toContain("(got 'db_password********')");
+    expectNoSecret([spaced, colon]);
+  });
+
   it('--define of a secret-looking variable is masked in SHOW VARIABLES', async () => {
     const w = workspace();
     const r = await w.sluice(['shell', '--data-dir', 'data', '--output', 'json', '--define', `db_password=${PW}`, '--execute', 'SHOW VARIABLES;']);
