@@ -9,8 +9,9 @@ import { findField } from './values.js';
  * as well, as in a URL's parameters (url-secrets.ts). Not 'pwd', which names a directory as often as a password.
  */
 export const SECRET_KEY_PATTERN = /password|passwd|secret|token|credential|api[._-]?key/i;
-// A JAAS config embeds the password inline (e.g. consumer.override.sasl.jaas.config), without saying so in its name.
-const JAAS_CONFIG = /(^|\.)sasl\.jaas\.config$/i;
+// Kafka's secret keys whose names do not say so: a JAAS config embeds the password inline (e.g.
+// consumer.override.sasl.jaas.config), ssl.keystore.key is a private key, basic.auth.user.info is 'user:password'.
+const JAAS_CONFIG = /(^|\.)(?:sasl\.jaas\.config|ssl\.keystore\.key|basic\.auth\.user\.info)$/i;
 
 export const MASK = '********';
 
