@@ -33,8 +33,13 @@ export function connectorStatus(ctx: Pick<ExecContext, 'runtime' | 'catalog' | '
   const status = rawStatus(ctx, record);
   if (!status) return undefined;
   const scrub = (s: string) => ctx.redactor.redact(s);
-  // An activity's last error is an error message like a trace (a retried poll's: the driver's text).
-  const activity = (a: ActivityRecord | undefined) => (a?.lastError === undefined ? a : { ...a, lastError: scrub(a.lastError) });
+  // An activity's last error is an error message like a trace (a retried poll's: the driver's text), and what it
+  // is busy with names a connector's target as the connector wrote it (a SQLite path with '?password=…').
+  const activity = (a: ActivityRecord): ActivityRecord => {
+    const shown = { ...a, what: scrub(a.what) };
+    if (a.lastError !== undefined) shown.lastError = scrub(a.lastError);
+    return shown;
+  };
   const out: ConnectorStatusRecord = {
     ...status,
     tasks: status.tasks.map((t) => {

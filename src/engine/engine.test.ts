@@ -680,7 +680,7 @@ describe('execute / validate / run', () => {
 });
 
 describe('status shown from the catalog', () => {
-  it("scrubs known secrets from activities' last errors as from traces", () => {
+  it("scrubs known secrets from activities (what and last error) as from traces", () => {
     const h = harness();
     h.exec(JDBC_SOURCE('j'));
     const record = h.catalog.getConnector('J')!;
@@ -690,12 +690,12 @@ describe('status shown from the catalog', () => {
       state: 'RUNNING',
       workerId: 'w',
       tasks: [{ id: 0, state: 'RUNNING', recordsIn: 0, recordsOut: 0, errors: 1, activity: retrying, trace: `x ${PASSWORD}` }],
-      activity: { ...retrying, phase: 'connecting', what: 'the database' },
+      activity: { ...retrying, phase: 'connecting', what: `SQLite database 'x.db?password=${PASSWORD}'` },
       updatedAt: since,
     });
     const shown = connectorStatus({ catalog: h.catalog, redactor: h.engine.redactor, runtime: undefined }, record)!;
     expect(JSON.stringify(shown)).not.toContain(PASSWORD);
-    expect(shown.activity?.lastError).toBe('Error: the driver said ********');
+    expect(shown.activity).toMatchObject({ what: "SQLite database 'x.db?password=********'", lastError: 'Error: the driver said ********' });
     expect(shown.tasks[0]).toMatchObject({ trace: 'x ********', activity: { what: 'poll', lastError: 'Error: the driver said ********' } });
   });
 });
