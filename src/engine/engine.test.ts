@@ -699,3 +699,15 @@ describe('status shown from the catalog', () => {
     expect(shown.tasks[0]).toMatchObject({ trace: 'x ********', activity: { what: 'poll', lastError: 'Error: the driver said ********' } });
   });
 });
+
+describe('a variable given as a password', () => {
+  it('is masked where a statement quotes it, as in SHOW VARIABLES', () => {
+    const h = harness();
+    h.exec("DEFINE plain = 'Plain-Pw-42';");
+    only(h.exec(JDBC_SOURCE('j').replace(`'${PASSWORD}'`, "'${plain}'")), 'connector_info');
+    expect(only(h.exec('SHOW VARIABLES;'), 'variables').variables).toEqual([{ name: 'plain', value: '********' }]);
+    const [error] = onlyErrors(h.exec("ALTER CONNECTOR j SET ('poll.interval.ms' = ${plain});"));
+    expect(error!.code).toBe('VARIABLE_ERROR');
+    expect(error!.message).toBe("variable ${plain} holds '********', which is not a literal: a quoted string, a number or true/false (write '${name}' to use it inside a string)");
+  });
+});

@@ -172,7 +172,10 @@ export class Engine {
     const parsed = item.statement;
     let stmt: Statement | undefined;
     try {
-      stmt = buildStatement(parsed, { variables: ctx.session.substitutionEnabled ? ctx.session.variables.lookup : undefined });
+      stmt = buildStatement(parsed, {
+        variables: ctx.session.substitutionEnabled ? ctx.session.variables.lookup : undefined,
+        isKnownSecret: (value) => this.redactor.knows(value),
+      });
       if (stmt.kind === 'RunScript') return this.runScript(stmt, ctx);
       const s = stmt;
       const entity = ctx.catalog.transaction(() => {
