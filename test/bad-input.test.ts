@@ -4,11 +4,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gate, postgres } from './helpers/databases.js';
+import { gate, mariadb, postgres } from './helpers/databases.js';
 import { collect, ensureBuilt, ROOT, sluiceEnv, spawnSluice, type Result } from './helpers/sluice-process.js';
 
 const PASSWORD = 'Wr0ng-Pa55word!';
 const pg = await postgres();
+const maria = await mariadb();
 
 let dir: string;
 beforeAll(() => {
@@ -108,5 +109,26 @@ describe.runIf(gate(pg))('a password that is also shown as another value', () =>
     expect(why(described)).toContain(trace);
     expect(r.stderr).toContain(trace);
     expect(`${why(described)} ${r.stderr}`).not.toContain('********');
+  });
+});
+
+describe.runIf(gate(pg) && gate(maria))('a driver message naming the user that is also the password', () => {
+  it("keeps the user in 'role \"…\" does not exist' and 'Access denied for user …'", async () => {
+    const user = 'ghost_same_9';
+    const sql = (name: string, url: string) =>
+      `CREATE SOURCE CONNECTOR ${name} WITH ('connector.class' = 'JdbcSource', 'connection.url' = '${url}', 'connection.user' = '${user}', ` +
+      `'connection.password' = '${user}', 'mode' = 'bulk', 'topic.prefix' = '${name}-');\nDESCRIBE CONNECTOR ${name};\n`;
+    fs.writeFileSync(path.join(dir, 'ghost.sql'), sql('gp', 'jdbc:postgresql://127.0.0.1:5432/test') + sql('gm', 'jdbc:mariadb://127.0.0.1:3306/test'));
+    const r = await sluice(['run', 'ghost.sql', '--until-idle', '--data-dir', 'ghost-data', '--output', 'json']);
+    expect(r.code).toBe(1);
+    const [pgTrace, mariaTrace] = r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Described & { '@type': string })
+      .filter((e) => e['@type'] === 'connector_description')
+      .map(why);
+    expect(pgTrace).toContain(`as user '${user}' rejected the credentials (SQLSTATE 28000): role "${user}" does not exist`);
+    expect(mariaTrace).toMatch(new RegExp(`as user '${user}' rejected the credentials \\(ER_ACCESS_DENIED\\w*\\): Access denied for user '${user}'@`));
+    expect(`${pgTrace} ${mariaTrace} ${r.stderr}`).not.toContain('********');
   });
 });
