@@ -322,6 +322,22 @@ describe('WebSocket /ws', () => {
     expect(c.closed).toBeUndefined();
   });
 
+  it('answers a malformed request alike whether or not what it quotes is a known password (no oracle)', async () => {
+    const r = await server();
+    const c = await client(r.wsUrl);
+    await c.request('w', "CREATE SINK CONNECTOR s WITH ('connector.class' = 'FileStreamSink', 'file' = 'o.txt', 'topics' = 't', 'consumer.override.sasl.jaas.config' = 'Hunter22x');");
+    for (const guess of ['Guess11x', 'Hunter22x']) {
+      c.send(guess);
+      c.send({ id: 'u', sql: 'SHOW CONNECTORS;', [guess]: 1 });
+    }
+    await c.request('fine', 'SHOW CONNECTORS;');
+    const messages = c.frames.filter((f) => 'error' in f).map((f) => (f['error'] as Record<string, string>)['message']!);
+    expect(messages).toHaveLength(4);
+    expect(messages.slice(2)).toEqual(messages.slice(0, 2).map((m) => m.replaceAll('Guess11x', 'Hunter22x').replace("'G'", "'H'")));
+    const body = await ksql(r, 'Hunter22x');
+    expect(JSON.stringify(body)).not.toContain('********');
+  });
+
   it('closes a socket that sends a frame over the size limit (1009)', async () => {
     const r = await server({ maxRequestBytes: 1024 });
     const c = await client(r.wsUrl);
