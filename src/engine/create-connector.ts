@@ -5,6 +5,7 @@ import type { CreateConnector } from '../sql/ast.js';
 import { formatIdentifier } from '../sql/format.js';
 import { maskStatementText } from '../sql/mask.js';
 import type { ExecContext } from './context.js';
+import { markSecretVariables } from './variables.js';
 import { typeName } from './connector-lookup.js';
 import type { ConnectorInfoEntity, WarningEntity } from './results.js';
 
@@ -27,6 +28,7 @@ export function createConnector(s: CreateConnector, ctx: ExecContext): Connector
   });
   const def = validation.definition;
   const statementText = maskStatementText(s, (key) => isSecretKey(key, def));
+  markSecretVariables(s.properties, s.text, s.loc.offset, (key) => isSecretKey(key, def), ctx);
   if (existing) {
     if (s.ifNotExists) {
       return { '@type': 'warning_entity', statementText, warnings: [], message: `Connector ${existing.name} already exists` };

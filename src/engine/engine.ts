@@ -174,7 +174,7 @@ export class Engine {
     try {
       stmt = buildStatement(parsed, {
         variables: ctx.session.substitutionEnabled ? ctx.session.variables.lookup : undefined,
-        isKnownSecret: (value) => this.redactor.knows(value),
+        isSecretVariable: (name) => ctx.session.secretVariables.has(name.toUpperCase()),
       });
       if (stmt.kind === 'RunScript') return this.runScript(stmt, ctx);
       const s = stmt;
@@ -291,6 +291,7 @@ function adoptSession(target: Session, from: Session): void {
   for (const { name, value } of from.variables.list()) target.variables.set(name, value);
   target.properties.clear();
   for (const [key, value] of from.properties) target.properties.set(key, value);
+  for (const name of from.secretVariables) target.secretVariables.add(name);
 }
 
 function safeRealpath(p: string): string {

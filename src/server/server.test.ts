@@ -325,7 +325,7 @@ describe('WebSocket /ws', () => {
   it('answers a malformed request alike whether or not what it quotes is a known password (no oracle)', async () => {
     const r = await server();
     const c = await client(r.wsUrl);
-    await c.request('w', "CREATE SINK CONNECTOR s WITH ('connector.class' = 'FileStreamSink', 'file' = 'o.txt', 'topics' = 't', 'consumer.override.sasl.jaas.config' = 'Hunter22x');");
+    await c.request('w', `CREATE SINK CONNECTOR s WITH ('connector.class' = 'FileStreamSink', 'file' = '${path.join(r.dir, 'o.txt')}', 'topics' = 't', 'consumer.override.sasl.jaas.config' = 'Hunter22x');`);
     for (const guess of ['Guess11x', 'Hunter22x']) {
       c.send(guess);
       c.send({ id: 'u', sql: 'SHOW CONNECTORS;', [guess]: 1 });

@@ -11,8 +11,8 @@ import { substituteInString, type VariableLookup } from './variables.js';
 export interface BuildContext {
   /** Variable lookup, or undefined when substitution is switched off ('ksql.variable.substitution.enable'). */
   readonly variables: VariableLookup | undefined;
-  /** Is this value, whole, a known secret (a variable's value given as a connector's password)? */
-  readonly isKnownSecret?: (value: string) => boolean;
+  /** Was this variable given as a secret (a connector's password) in the session? */
+  readonly isSecretVariable?: (name: string) => boolean;
 }
 
 /** Unquote a '…', "…" or `…` token: the doubled quote character is the only escape. */
@@ -67,8 +67,8 @@ class Builder {
       NUMBER_TOKEN_TYPES.has(second!.tokenType.name);
     const only = clean && (lexed.tokens.length === 1 || minus) ? lexed.tokens[lexed.tokens.length - 1] : undefined;
     if (!only || !allowed(only)) {
-      // As SHOW VARIABLES shows it: masked when its name looks secret or the value was given as a password.
-      const visible = opts.secret || this.ctx.isKnownSecret?.(value) ? MASK : maskValue(tok.image, value);
+      // As SHOW VARIABLES shows it: masked when its name looks secret or it was given as a password.
+      const visible = opts.secret || this.ctx.isSecretVariable?.(tok.image.slice(2, -1)) ? MASK : maskValue(tok.image, value);
       const shown = visible.length > 60 ? `${visible.slice(0, 57)}...` : visible;
       this.fail(`variable ${tok.image} holds '${shown}', which is not ${what}`, tok);
     }

@@ -189,7 +189,6 @@ describe('SecretRedactor', () => {
       `PostgreSQL at h:5432/postgres as user 'postgres': ${MASK}, ${MASK}`,
     );
     expect(r.values()).toEqual(['hunter2-secret', 'orders']);
-    expect(r.knows('postgres')).toBe(true);
   });
 
   it('ignores short values, empty values, undefined and the mask itself', () => {

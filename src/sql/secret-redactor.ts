@@ -44,11 +44,6 @@ export class SecretRedactor {
     return [...this.scrubbedSecrets()];
   }
 
-  /** Is `value`, whole, a known secret (a variable holding a password that a connector was given)? */
-  knows(value: string): boolean {
-    return this.known.includes(value);
-  }
-
   /** `text` with every known secret that stands on its own masked (see scrubSecrets), but for shown ones (addShown). */
   redact(text: string): string {
     return scrubSecrets(text, this.scrubbedSecrets());
