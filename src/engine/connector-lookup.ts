@@ -25,7 +25,7 @@ export function rawStatus(ctx: Pick<ExecContext, 'runtime' | 'catalog'>, record:
 }
 
 /**
- * The status as shown (rawStatus). Traces, the last error and activities' last errors are free
+ * The status as shown (rawStatus). Traces, the last error and activities (what, last error) are free
  * text from drivers and connectors (a driver may echo the password or the URL it was given): scrubbed of every
  * known secret here, where every output that shows a status reads it.
  */
