@@ -133,6 +133,11 @@ describe('the bearer token from a file or the environment', () => {
     const both = await sluice(['shell', '--server', server.url, '--auth-token', 'x', '--auth-token-file', path.join(dir, 'client-token'), '-e', 'SHOW CONNECTORS;']);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('USAGE_ERROR');
+    // A token no Authorization header can carry would have the server refuse every request, the right one included.
+    fs.writeFileSync(path.join(dir, 'spaced-token'), 'two words\n');
+    const spaced = await sluice(['serve', '--port', '0', '--data-dir', path.join(dir, 'never'), '--auth-token-file', path.join(dir, 'spaced-token')]);
+    expect(spaced.code).toBe(2);
+    expect(spaced.stderr).toBe('sluice: USAGE_ERROR the bearer token contains whitespace, which no Authorization header can carry\n');
     expect(fs.existsSync(path.join(dir, 'never'))).toBe(false);
   });
 });
