@@ -26,13 +26,14 @@ export function isSecretKey(key: string, def?: ConnectorDefinition): boolean {
 /**
  * A word of the key is a typo of 'password' ('connection.pasword', 'passwrd', 'passowrd'): the value is the
  * password the user meant to give, shown under the UNKNOWN_CONFIG_KEY error, in the history, and in the config
- * when unknown keys are kept. A 'w' is required so that 'passport' is not one.
+ * when unknown keys are kept. Not 'passport'.
  */
 function misspeltPassword(key: string): boolean {
-  return key
-    .toLowerCase()
-    .split(/[^a-z]+/)
-    .some((w) => w.length >= 6 && w.startsWith('pa') && w.includes('w') && distance(w, 'password') <= 2);
+  // Any ending of a word counts, so a lost '.' or 'p' ('connectionassword') is caught as well, and so do the
+  // letters run together ('connection.passw"ord').
+  const near = (w: string) => w.length >= 6 && !w.includes('port') && distance(w, 'password') <= 2;
+  const lower = key.toLowerCase();
+  return [...lower.split(/[^a-z]+/), lower.replace(/[^a-z]+/g, '')].some((w) => [6, 7, 8, 9, 10].some((n) => n <= w.length && near(w.slice(-n))));
 }
 
 /**

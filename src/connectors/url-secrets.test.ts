@@ -32,6 +32,10 @@ describe('maskUrlSecrets', () => {
     ['jdbc:mysql://u:pa?ssw#rd1@127.0.0.1/db', 'jdbc:mysql://u:********@127.0.0.1/db'],
     ['jdbc:mysql://u:pa?ss@h?ssl=1', 'jdbc:mysql://u:********@h?ssl=1'],
     ['jdbc:mariadb://u:p#1@[::1]:3306/db?password=x', 'jdbc:mariadb://u:********@[::1]:3306/db?password=********'],
+    // Mistyped: one slash, a scheme missing its first letter.
+    ['jdbc:mysql:/u:Pw@h/db', 'jdbc:mysql:/u:********@h/db'],
+    ['dbc:mysql://u:Pw@h/db', 'dbc:mysql://u:********@h/db'],
+    ['jdbc:mysql//u:Pw@h/db', 'jdbc:mysql//u:********@h/db'],
     // Both forms at once.
     ['jdbc:mysql://root:A1@h/db?password=B2', 'jdbc:mysql://root:********@h/db?password=********'],
   ])('%s', (url, masked) => {

@@ -11,8 +11,11 @@ export interface SecretSpan {
   end: number;
 }
 
-/** A value is taken for a URL when it begins with a scheme (`jdbc:` may stand before it). */
-const SCHEME = /^\s*(?:jdbc:)?[a-z][a-z0-9+.-]*:/i;
+/**
+ * A value is taken for a URL when it begins with a scheme, or several (`jdbc:mysql:`, a typo's `dbc:mysql:`); a
+ * last one that lost its ':' before '//' counts too (`jdbc:mysql//root:pw@host`).
+ */
+const SCHEME = /^\s*(?:[a-z][a-z0-9+.-]*:)+(?:[a-z][a-z0-9+.-]*(?=\/\/))?/i;
 /** Parameter names that hold a secret (as secret config keys do: password, sslpassword, access_token, apiKey…). */
 const SECRET_PARAM = /password|passwd|pwd|secret|token|credential|api[._-]?key/i;
 /** A `name=value` parameter after `?`, `&` or `;`; the value runs to the next separator or fragment. */
@@ -51,9 +54,11 @@ export function urlSecretSpans(value: string): SecretSpan[] {
   if (!scheme) return [];
   const spans: SecretSpan[] = [];
   const afterScheme = scheme[0].length;
-  if (value.startsWith('//', afterScheme)) {
+  // One slash is taken for a mistyped two (`jdbc:mysql:/root:pw@host/db` still holds the password).
+  const slashes = value.startsWith('//', afterScheme) ? 2 : value[afterScheme] === '/' ? 1 : 0;
+  if (slashes > 0) {
     // The authority ends at the path, query or fragment; its userinfo at the last '@' (a password may hold one).
-    const from = afterScheme + 2;
+    const from = afterScheme + slashes;
     let to = value.length;
     for (const stop of ['/', '?', '#']) {
       const at = value.indexOf(stop, from);

@@ -355,6 +355,17 @@ describe('unparsable statements never show a secret, whatever sits between key a
     `CREATE X WITH ('connection.password' '${secret}')`,
     `CREATE X WITH ('connection.password' = '${secret}`,
     `DEFINE db_password '${secret}';`,
+    // Found by mutating a CREATE: a quote lost or moved, a key or URL mistyped.
+    `CREATE X WITH ('connection.url' = jdbc:mysql://u:${secret}@h/db', 'a' = 'b')`,
+    `CREATE X WITH ('connection.url = 'x' 'connection.url' = 'jdbc:mysql//u:${secret}@h/db', 'a' = 'b')`,
+    `CREATE X WITH ('connection.password = '${secret}', 'mode' = 'bulk')`,
+    `CREATE X WITH ('connectionassword' = '${secret}', 'mode' = 'bulk')`,
+    `CREATE X WITH ('connectionpassord' = '${secret}', 'mode' = 'bulk')`,
+    `CREATE X WITH ('connection.url' = 'jdbc:mysql:/u:${secret}@h/db' 'x')`,
+    `CREATE X WITH ('connection.url' = 'jdbc:mysql//u:${secret}@h/db' 'x')`,
+    `CREATE X WITH ('connector.class' = 'JdbcSource'", 'connection.password' = '${secret}', 'mode' = 'bulk')`,
+    `/*CREATE X WITH ('connection.password' = '${secret}', 'mode' = 'bulk')`,
+    `CREATE X WITH ('connection.passw"ord' = '${secret}', 'mode' = 'bulk')`,
   ])('%s', (text) => {
     expect(maskUnparsedText(text)).not.toContain(secret);
     const blanked = blankUnparsedText(text);

@@ -148,6 +148,13 @@ export function maskSourceLine(source: string, sourceColumn: number): { text: st
   return { text: out + line.slice(at), column: moved + 1 };
 }
 
+/** Where a '/*' that is never closed starts: a comment to the end of the text, which may hold a whole statement. */
+function unclosedComments(text: string): number[] {
+  if (!text.includes('/*')) return [];
+  const lexed = tokenize(text);
+  return lexed.diagnostics.filter((d) => text.startsWith('/*', d.offset)).map((d) => d.offset);
+}
+
 /** Where unclosed strings start: they run to the end of the text and may hold a secret. */
 export function unterminatedOffsets(diagnostics: readonly { offset: number; message: string }[], text: string): number[] {
   return diagnostics.filter((d) => text[d.offset] === "'" || text[d.offset] === '"' || text[d.offset] === '`').map((d) => d.offset);
@@ -169,6 +176,8 @@ const BEFORE_VALUE = new Set(['Equals', 'LParen']);
  * string, a forgotten comma): taken for a secret key, it had the next pair's key and value masked as its own.
  */
 const IS_URL = /^\s*(?:jdbc:)?[a-z][a-z0-9+.-]*:\/\//i;
+/** A URL anywhere in a text, up to a blank, a quote or what ends a value. */
+const BARE_URL = /(?<![a-z0-9+.-])(?:[a-z][a-z0-9+.-]*:)+(?:[a-z][a-z0-9+.-]*(?=\/\/))?\/[^\s'"`,()]*/gi;
 
 /**
  * Where the values of secret-looking `key = value` pairs are, found from the tokens alone, so it works for
@@ -186,7 +195,8 @@ export function secretValueSpans(tokens: readonly IToken[], unterminated: readon
     const key = tokens[i]!;
     if (!KEY_TOKENS.has(key.tokenType.name) || !isSecretKey(keyText(key.image)) || IS_URL.test(keyText(key.image))) continue;
     let j = i + 1;
-    const sawEquals = tokens[j]?.tokenType.name === 'Equals';
+    // A quote put after the '=' instead of before it ('connection.password = 'pw') leaves the '=' in the key.
+    const sawEquals = tokens[j]?.tokenType.name === 'Equals' || /=\s*$/.test(keyText(key.image));
     while (j < tokens.length && BEFORE_VALUE.has(tokens[j]!.tokenType.name)) j++;
     // Without an '=' only a string right after the key counts (a forgotten '='): a name followed by a name is not a pair.
     if (!sawEquals && tokens[j]?.tokenType.name !== 'StringLiteral') continue;
@@ -214,8 +224,25 @@ export function secretValueSpans(tokens: readonly IToken[], unterminated: readon
   tokens.forEach((t, k) => {
     if (t.tokenType.name === 'StringLiteral' && !whole.has(k)) spans.push(...literalUrlSpans(t.image, t.startOffset));
   });
-  // An unclosed string runs to the end of the text: a URL in it is masked as in a closed one.
-  if (text !== undefined) for (const u of unterminated) if (!wholeUnclosed.has(u)) spans.push(...literalUrlSpans(text.slice(u), u));
+  // An unclosed string runs to the end of the text: a URL in it is masked as in a closed one, and so is what a
+  // stray quote swallowed ('JdbcSource'", 'connection.password' = 'pw'…): its text is read as statements again.
+  if (text !== undefined) {
+    for (const u of [...unterminated, ...unclosedComments(text)]) {
+      if (wholeUnclosed.has(u)) continue;
+      spans.push(...literalUrlSpans(text.slice(u), u));
+      const from = u + (text.startsWith('/*', u) ? 2 : 1);
+      const inner = text.slice(from);
+      const lexed = tokenize(inner);
+      for (const s of secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, inner), inner)) spans.push({ ...s, start: s.start + from, end: s.end + from });
+    }
+  }
+  // A URL outside any string (a quote missing before it turns it into bare words and stray characters) keeps its
+  // password masked too.
+  if (text !== undefined) {
+    for (const m of text.matchAll(BARE_URL)) {
+      for (const s of urlSecretSpans(m[0])) spans.push({ start: m.index + s.start, end: m.index + s.end, inner: true });
+    }
+  }
   return spans.sort((a, b) => a.start - b.start);
 }
 
