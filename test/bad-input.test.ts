@@ -4,11 +4,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gate, postgres } from './helpers/databases.js';
+import { gate, mariadb, postgres } from './helpers/databases.js';
 import { collect, ensureBuilt, ROOT, sluiceEnv, spawnSluice, type Result } from './helpers/sluice-process.js';
 
 const PASSWORD = 'Wr0ng-Pa55word!';
 const pg = await postgres();
+const maria = await mariadb();
 
 let dir: string;
 beforeAll(() => {
@@ -91,4 +92,44 @@ describe.runIf(gate(pg))('connectors with bad input', () => {
       expect(r.stderr).not.toMatch(/^\s{4}at /m);
     }
   }, 90_000);
+});
+
+describe.runIf(gate(pg))('a password that is also shown as another value', () => {
+  it("leaves the user 'postgres' and the database in traces and log lines when the password is 'postgres' too", async () => {
+    const sql =
+      "CREATE SOURCE CONNECTOR same WITH ('connector.class' = 'JdbcSource', 'connection.url' = 'jdbc:postgresql://127.0.0.1:5432/test', " +
+      "'connection.user' = 'postgres', 'connection.password' = 'postgres', 'mode' = 'bulk', 'topic.prefix' = 'same-', 'table.whitelist' = 'nosuch');\n" +
+      'DESCRIBE CONNECTOR same EXTENDED;\n';
+    fs.writeFileSync(path.join(dir, 'same.sql'), sql);
+    const r = await sluice(['run', 'same.sql', '--until-idle', '--data-dir', 'same-data', '--output', 'json']);
+    expect(r.code).toBe(1);
+    const described = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Described & { config: Record<string, string> })[1]!;
+    expect(described.config).toMatchObject({ 'connection.user': 'postgres', 'connection.password': '********' });
+    // Masked in the trace alone, 'postgres' would say that the user shown in the config is the password.
+    const trace = "does not exist in PostgreSQL at 127.0.0.1:5432/test as user 'postgres'";
+    expect(why(described)).toContain(trace);
+    expect(r.stderr).toContain(trace);
+    expect(`${why(described)} ${r.stderr}`).not.toContain('********');
+  });
+});
+
+describe.runIf(gate(pg) && gate(maria))('a driver message naming the user that is also the password', () => {
+  it("keeps the user in 'role \"…\" does not exist' and 'Access denied for user …'", async () => {
+    const user = 'ghost_same_9';
+    const sql = (name: string, url: string) =>
+      `CREATE SOURCE CONNECTOR ${name} WITH ('connector.class' = 'JdbcSource', 'connection.url' = '${url}', 'connection.user' = '${user}', ` +
+      `'connection.password' = '${user}', 'mode' = 'bulk', 'topic.prefix' = '${name}-');\nDESCRIBE CONNECTOR ${name};\n`;
+    fs.writeFileSync(path.join(dir, 'ghost.sql'), sql('gp', 'jdbc:postgresql://127.0.0.1:5432/test') + sql('gm', 'jdbc:mariadb://127.0.0.1:3306/test'));
+    const r = await sluice(['run', 'ghost.sql', '--until-idle', '--data-dir', 'ghost-data', '--output', 'json']);
+    expect(r.code).toBe(1);
+    const [pgTrace, mariaTrace] = r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Described & { '@type': string })
+      .filter((e) => e['@type'] === 'connector_description')
+      .map(why);
+    expect(pgTrace).toContain(`as user '${user}' rejected the credentials (SQLSTATE 28000): role "${user}" does not exist`);
+    expect(mariaTrace).toMatch(new RegExp(`as user '${user}' rejected the credentials \\(ER_ACCESS_DENIED\\w*\\): Access denied for user '${user}'@`));
+    expect(`${pgTrace} ${mariaTrace} ${r.stderr}`).not.toContain('********');
+  });
 });

@@ -916,7 +916,7 @@ describe.concurrent('secrets', () => {
     // The errors were there, masked: each names its code and shows the masked line.
     expect(results[0]!.stderr).toMatch(/bad\.sql:1:\d+ UNKNOWN_CONFIG_KEY/);
     expect(results[0]!.stderr).toMatch(/bad\.sql:2:\d+ UNSUPPORTED_GUARANTEE/);
-    // The source line under the error shows the password as stars of the same length (the caret stays aligned).
+    // The source line under the error shows the password as the mask (the caret stays aligned).
     expect(results[0]!.stderr).toMatch(/'connection\.password'='\*+'/);
 
     const good = await Promise.all([
@@ -943,6 +943,56 @@ describe.concurrent('secrets', () => {
     expectNoSecret(later);
     expect(later[1]!.code).toBe(1); // good.sql re-creates j, which now exists
     expect(later[2]!.stderr).toMatch(/INVALID_CONFIG_VALUE/);
+  });
+
+  it("a password under a misspelt key ('connection.pasword') or a 'passwd' key is masked in the error, the history and the kept config", async () => {
+    const w = workspace();
+    const typo = JDBC('j').replace("'connection.password'", "'connection.pasword'");
+    w.write('typo.sql', `${typo}\nSET 'sluice.unknown.keys' = 'warn';\n${JDBC('k', `, 'x.passwd' = '${PW2}'`)}\n${typo.replace(' j ', ' t ')}\nDESCRIBE CONNECTOR k EXTENDED;\nDESCRIBE CONNECTOR t EXTENDED;\n`);
+    const r = await w.sluice(['shell', '--data-dir', 'd', '--file', 'typo.sql']);
+    expect(r.stderr).toMatch(/typo\.sql:1:\d+ UNKNOWN_CONFIG_KEY 'connection\.pasword' is not a key/);
+    expect(r.stderr).toContain("'connection.pasword'='********'");
+    expect(r.stdout).toMatch(/^ connection\.pasword +\| \*{8} +$/m);
+    expect(r.stdout).toMatch(/^ x\.passwd +\| \*{8} +$/m);
+    expectNoSecret([r]);
+    const db = new Database(w.path('d/catalog.db'), { readonly: true });
+    const stored = db.prepare('SELECT text FROM statements UNION ALL SELECT statement_text FROM config_versions').all() as { text: string }[];
+    db.close();
+    expect(stored.length).toBeGreaterThan(4);
+    for (const { text } of stored) expect(text).not.toMatch(new RegExp(`${PW}|${PW2}`));
+  });
+
+  it("the source line under an error never tells a secret's length: a bare password, or one on the line after its key", async () => {
+    const w = workspace();
+    const bare = 'Bare9Password';
+    w.write(
+      'len.sql',
+      `CREATE SOURCE CONNECTOR a WITH ('connector.class'='JdbcSource', 'connection.password'=${bare}, 'mode'='bulk');\n` +
+        `DEFINE db_token =\n  '${PW}' x;\n` +
+        `CREATE SOURCE CONNECTOR b WITH ('connector.class'='JdbcSource', 'connection.password' =\n  '${PW2}' 'mode'='bulk');\n`,
+    );
+    const r = await w.sluice(['run', 'len.sql', '--data-dir', 'd']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toContain(bare);
+    expectNoSecret([r]);
+    const shown = r.stderr.split('\n').filter((l) => /^ \d+ \| /.test(l));
+    expect(shown).toEqual([
+      " 1 | CREATE SOURCE CONNECTOR a WITH ('connector.class'='JdbcSource', 'connection.password'=********, 'mode'='bulk');",
+      " 3 |   '********' ********;",
+      " 5 |   '********' '********'='********');",
+    ]);
+    // The caret is still under the token at fault.
+    expect(r.stderr).toContain(" 3 |   '********' ********;\n   |              ^");
+  });
+
+  it('a wrong --define shows no password it holds', async () => {
+    const w = workspace();
+    const spaced = await w.sluice(['shell', '--data-dir', 'data', '--define', `db password=${PW}`, '--execute', 'SHOW VARIABLES;']);
+    const colon = await w.sluice(['shell', '--data-dir', 'data', '--define', `db_password:${PW2}`, '--execute', 'SHOW VARIABLES;']);
+    expect(spaced.code).toBe(2);
+    expect(spaced.stderr).toContain("(got 'db password=********')");
+    expect(colon.stderr).toContain("(got 'db_password********')");
+    expectNoSecret([spaced, colon]);
   });
 
   it('--define of a secret-looking variable is masked in SHOW VARIABLES', async () => {

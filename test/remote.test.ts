@@ -95,6 +95,17 @@ describe('remote use of sluice serve', () => {
     expect(nowhere.stderr).toMatch(/SERVER_UNREACHABLE cannot reach the Sluice server at ws:\/\/127\.0\.0\.1:1\/ws/);
     expect(nowhere.stderr).not.toMatch(/at .*\.js:\d+/);
   });
+
+  it('never shows the password of a --server URL in its errors', async () => {
+    const unreachable = await sluice(['shell', '--server', 'http://admin:Srv-pw%2142@127.0.0.1:1', '-e', 'SHOW CONNECTORS;']);
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toContain('SERVER_UNREACHABLE cannot reach the Sluice server at ws://admin:********@127.0.0.1:1/ws');
+    const refused = await sluice(['shell', '-e', 'SHOW CONNECTORS;', '--server', server.url.replace('//', '//admin:Srv-pw%2142@')]);
+    expect(refused.stderr).toMatch(/UNAUTHORIZED the Sluice server at ws:\/\/admin:\*{8}@127\.0\.0\.1:\d+\/ws refused/);
+    const malformed = await sluice(['shell', '--server', 'http://admin:Srv-pw%2142@[::1', '-e', 'SHOW CONNECTORS;']);
+    expect(malformed.stderr).toContain("USAGE_ERROR --server must be a URL such as http://127.0.0.1:8088, got 'http://admin:********@[::1'");
+    for (const r of [unreachable, refused, malformed]) expect(r.stderr).not.toMatch(/Srv-pw|%2142|!42/);
+  });
 });
 
 describe('the bearer token from a file or the environment', () => {
@@ -122,6 +133,11 @@ describe('the bearer token from a file or the environment', () => {
     const both = await sluice(['shell', '--server', server.url, '--auth-token', 'x', '--auth-token-file', path.join(dir, 'client-token'), '-e', 'SHOW CONNECTORS;']);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('USAGE_ERROR');
+    // A token no Authorization header can carry would have the server refuse every request, the right one included.
+    fs.writeFileSync(path.join(dir, 'spaced-token'), 'two words\n');
+    const spaced = await sluice(['serve', '--port', '0', '--data-dir', path.join(dir, 'never'), '--auth-token-file', path.join(dir, 'spaced-token')]);
+    expect(spaced.code).toBe(2);
+    expect(spaced.stderr).toBe('sluice: USAGE_ERROR the bearer token contains whitespace, which no Authorization header can carry\n');
     expect(fs.existsSync(path.join(dir, 'never'))).toBe(false);
   });
 });

@@ -16,6 +16,14 @@ export interface AuthTokenOptions {
  * starting without the intended token would leave a server open.
  */
 export function authToken(opts: AuthTokenOptions, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const token = givenToken(opts, env);
+  // 'Authorization: Bearer <token>' carries one word: a server with 'two words' would refuse every request, the
+  // right token included, as UNAUTHORIZED. The token itself is not quoted.
+  if (token !== undefined && /\s/.test(token)) throw new UsageError('USAGE_ERROR', 'the bearer token contains whitespace, which no Authorization header can carry');
+  return token;
+}
+
+function givenToken(opts: AuthTokenOptions, env: NodeJS.ProcessEnv): string | undefined {
   if (opts.authToken !== undefined && opts.authTokenFile !== undefined) {
     throw new UsageError('USAGE_ERROR', 'give the token either with --auth-token or with --auth-token-file, not both');
   }

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { MASK, isSecretKey, maskValue } from '../connectors/secrets.js';
 import { UsageError } from '../errors/base.js';
 import { VARIABLE_NAME, Variables } from '../sql/variables.js';
 
@@ -46,7 +47,9 @@ export function definesToVariables(defines: readonly string[]): Variables {
     const eq = d.indexOf('=');
     const name = eq < 0 ? d : d.slice(0, eq);
     if (eq < 0 || !VARIABLE_NAME.test(name)) {
-      throw new UsageError('USAGE_ERROR', `--define expects NAME=VALUE with NAME made of letters, digits, _ and @ (got '${d}')`);
+      // Shown as a DEFINE would show it: 'db password=…' or a forgotten '=' ('db_password:…') may hold a password.
+      const shown = eq >= 0 ? `${name}=${maskValue(name, d.slice(eq + 1))}` : isSecretKey(d) ? `${/^[A-Za-z0-9_@]*/.exec(d)![0]}${MASK}` : d;
+      throw new UsageError('USAGE_ERROR', `--define expects NAME=VALUE with NAME made of letters, digits, _ and @ (got '${shown}')`);
     }
     vars.set(name, d.slice(eq + 1));
   }

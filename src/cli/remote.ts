@@ -5,6 +5,8 @@ import type { Entity, PrintEntity, StatementErrorEntity } from '../engine/result
 import { SluiceError, UsageError, type SluiceErrorOptions } from '../errors/base.js';
 import type { LogRecord } from '../platform/log.js';
 import { Backoff } from '../runtime/backoff.js';
+import { MASK, scrubSecrets } from '../connectors/secrets.js';
+import { maskUrlSecrets, urlSecrets } from '../connectors/url-secrets.js';
 import type { OutputFormat } from './options.js';
 import { PrintFormats } from './print-formats.js';
 import { printLines } from './print-stream.js';
@@ -18,11 +20,11 @@ export function webSocketUrl(server: string): string {
   try {
     url = new URL(/^[a-z]+:\/\//i.test(server) ? server : `ws://${server}`);
   } catch {
-    throw new UsageError('USAGE_ERROR', `--server must be a URL such as http://127.0.0.1:8088, got '${server}'`);
+    throw new UsageError('USAGE_ERROR', `--server must be a URL such as http://127.0.0.1:8088, got '${maskUrlSecrets(server, MASK)}'`);
   }
   if (url.protocol === 'http:') url.protocol = 'ws:';
   else if (url.protocol === 'https:') url.protocol = 'wss:';
-  else if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new UsageError('USAGE_ERROR', `--server must be an http(s) or ws(s) URL, got '${server}'`);
+  else if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new UsageError('USAGE_ERROR', `--server must be an http(s) or ws(s) URL, got '${maskUrlSecrets(server, MASK)}'`);
   if (url.pathname === '/' || url.pathname === '') url.pathname = '/ws';
   return url.toString();
 }
@@ -56,8 +58,14 @@ function messageOf(error: unknown, otherwise: string): string {
 }
 
 /** The server's own test (it answers reads at once, writes with the next commit). */
+/** The server's URL as messages name it: a password in its userinfo (http://user:pw@host) is a secret like any. */
+function shownUrl(url: string): string {
+  return maskUrlSecrets(url, MASK);
+}
+
 /** Opens the socket; a server that refuses it or cannot be reached is SERVER_UNREACHABLE. */
 function open(url: string, token: string | undefined, handshakeMs: number): Promise<WebSocket> {
+  const shown = shownUrl(url);
   const ws = new WebSocket(url, {
     ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
     ...(handshakeMs > 0 ? { handshakeTimeout: handshakeMs } : {}),
@@ -68,12 +76,12 @@ function open(url: string, token: string | undefined, handshakeMs: number): Prom
       ws.terminate();
       if (res.statusCode === 401) {
         const why = token ? 'the bearer token given is wrong' : 'it needs a bearer token (--auth-token-file, $SLUICE_AUTH_TOKEN or --auth-token)';
-        reject(new SluiceError('UNAUTHORIZED', `the Sluice server at ${url} refused the connection: ${why}`));
+        reject(new SluiceError('UNAUTHORIZED', `the Sluice server at ${shown} refused the connection: ${why}`));
         return;
       }
-      reject(new SluiceError('SERVER_UNREACHABLE', `cannot use the Sluice server at ${url}: it answered HTTP ${res.statusCode}`));
+      reject(new SluiceError('SERVER_UNREACHABLE', `cannot use the Sluice server at ${shown}: it answered HTTP ${res.statusCode}`));
     });
-    ws.once('error', (err) => reject(new SluiceError('SERVER_UNREACHABLE', `cannot reach the Sluice server at ${url}: ${err.message}`)));
+    ws.once('error', (err) => reject(new SluiceError('SERVER_UNREACHABLE', `cannot reach the Sluice server at ${shown}: ${scrubSecrets(err.message, urlSecrets(url))}`)));
   });
 }
 
@@ -208,7 +216,7 @@ export class RemoteSession {
    * fail (they may have run), PRINTs end — and a new connection is sought in the background.
    */
   private lost(why: string, code: number): void {
-    this.reconnect!.notice(`sluice: the connection to the Sluice server at ${this.url} was lost (${why}); reconnecting…`);
+    this.reconnect!.notice(`sluice: the connection to the Sluice server at ${shownUrl(this.url)} was lost (${why}); reconnecting…`);
     for (const [id, p] of [...this.pending]) {
       // The server answers what it took before it closes for a frame over its limit: what is left unanswered is
       // that frame, which did not run and would only be refused again.
@@ -223,7 +231,7 @@ export class RemoteSession {
       if (!p.sent) continue;
       p.answer({
         id,
-        lost: `the connection to the Sluice server at ${this.url} was lost (${why}) before it answered: the statement may or may not have run`,
+        lost: `the connection to the Sluice server at ${shownUrl(this.url)} was lost (${why}) before it answered: the statement may or may not have run`,
       });
     }
     const ended: Frame = { error: { '@type': 'generic_error', error_code: 50000, code: 'SERVER_UNREACHABLE', message: `the connection to the Sluice server was lost (${why})` } };
@@ -243,7 +251,7 @@ export class RemoteSession {
         this.ws = ws;
         this.attach(ws);
         this.reconnecting = false;
-        this.reconnect!.notice(`sluice: reconnected to the Sluice server at ${this.url}`);
+        this.reconnect!.notice(`sluice: reconnected to the Sluice server at ${shownUrl(this.url)}`);
         // What waited for the connection goes now, in the order it was asked.
         for (const p of [...this.pending.values()].sort((a, b) => (a.frame['id'] as number) - (b.frame['id'] as number))) this.send(p);
       } catch (err) {
@@ -311,7 +319,7 @@ export class RemoteSession {
         settle();
         reject(err);
       };
-      const interrupt = () => giveUp(new UnansweredError('INTERRUPTED', `stopped waiting for the answer of the Sluice server at ${this.url}`, mayRun()));
+      const interrupt = () => giveUp(new UnansweredError('INTERRUPTED', `stopped waiting for the answer of the Sluice server at ${shownUrl(this.url)}`, mayRun()));
       const request: Frame = { id, sql };
       if (opts.script) request['script'] = opts.script;
       if (opts.continueOnError) request['onError'] = 'continue';
@@ -332,7 +340,7 @@ export class RemoteSession {
             giveUp(
               new UnansweredError(
                 'REQUEST_TIMEOUT',
-                pending.sent ? `the Sluice server at ${this.url} did not answer within ${this.timeoutMs / 1000} s` : `could not reconnect to the Sluice server at ${this.url} within ${this.timeoutMs / 1000} s; the statement was not sent`,
+                pending.sent ? `the Sluice server at ${shownUrl(this.url)} did not answer within ${this.timeoutMs / 1000} s` : `could not reconnect to the Sluice server at ${shownUrl(this.url)} within ${this.timeoutMs / 1000} s; the statement was not sent`,
                 mayRun(),
                 { hint: '--request-timeout sets how long to wait; 0 waits without limit' },
               ),

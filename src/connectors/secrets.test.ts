@@ -20,12 +20,16 @@ describe('isSecretKey', () => {
     'auth.token',
     'aws.credentials',
     'producer.override.sasl.jaas.config',
+    'consumer.override.ssl.keystore.key',
+    'value.converter.basic.auth.user.info',
+    'connection.pasword',
+    'db.passwd',
   ])('treats %s as secret', (key) => {
     expect(isSecretKey(key, jdbcSource)).toBe(true);
     expect(isSecretKey(key)).toBe(true);
   });
 
-  it.each(['connection.url', 'connection.user', 'topic', 'key', 'tasks.max'])('leaves %s visible', (key) => {
+  it.each(['connection.url', 'connection.user', 'topic', 'key', 'tasks.max', 'ssl.keystore.type', 'user.passport'])('leaves %s visible', (key) => {
     expect(isSecretKey(key, jdbcSource)).toBe(false);
   });
 });

@@ -1,12 +1,17 @@
+import { distance } from 'fastest-levenshtein';
 import { allFieldsFor, frameworkFieldsFor } from './framework.js';
 import type { ConnectorDefinition } from './schema.js';
 import { maskUrlSecrets, urlSecrets } from './url-secrets.js';
 import { findField } from './values.js';
 
-/** Keys that look secret whatever the schema says, so keys passed through prefix families are covered too. */
-export const SECRET_KEY_PATTERN = /password|secret|token|credential|api[._-]?key/i;
-// A JAAS config embeds the password inline (e.g. consumer.override.sasl.jaas.config), without saying so in its name.
-const JAAS_CONFIG = /(^|\.)sasl\.jaas\.config$/i;
+/**
+ * Keys that look secret whatever the schema says, so keys passed through prefix families are covered too; 'passwd'
+ * as well, as in a URL's parameters (url-secrets.ts). Not 'pwd', which names a directory as often as a password.
+ */
+export const SECRET_KEY_PATTERN = /password|passwd|secret|token|credential|api[._-]?key/i;
+// Kafka's secret keys whose names do not say so: a JAAS config embeds the password inline (e.g.
+// consumer.override.sasl.jaas.config), ssl.keystore.key is a private key, basic.auth.user.info is 'user:password'.
+const JAAS_CONFIG = /(^|\.)(?:sasl\.jaas\.config|ssl\.keystore\.key|basic\.auth\.user\.info)$/i;
 
 export const MASK = '********';
 
@@ -15,7 +20,20 @@ export function isSecretKey(key: string, def?: ConnectorDefinition): boolean {
   const fields = def ? allFieldsFor(def) : [...frameworkFieldsFor('source'), ...frameworkFieldsFor('sink')];
   const f = findField(fields, key);
   if (f && (f.secret === true || f.type === 'password')) return true;
-  return SECRET_KEY_PATTERN.test(key) || JAAS_CONFIG.test(key);
+  return SECRET_KEY_PATTERN.test(key) || JAAS_CONFIG.test(key) || misspeltPassword(key);
+}
+
+/**
+ * A word of the key is a typo of 'password' ('connection.pasword', 'passwrd', 'passowrd'): the value is the
+ * password the user meant to give, shown under the UNKNOWN_CONFIG_KEY error, in the history, and in the config
+ * when unknown keys are kept. Not 'passport'.
+ */
+function misspeltPassword(key: string): boolean {
+  // Any ending of a word counts, so a lost '.' or 'p' ('connectionassword') is caught as well, and so do the
+  // letters run together ('connection.passw"ord').
+  const near = (w: string) => w.length >= 6 && !w.includes('port') && distance(w, 'password') <= 2;
+  const lower = key.toLowerCase();
+  return [...lower.split(/[^a-z]+/), lower.replace(/[^a-z]+/g, '')].some((w) => [6, 7, 8, 9, 10].some((n) => n <= w.length && near(w.slice(-n))));
 }
 
 /**

@@ -26,6 +26,16 @@ describe('maskUrlSecrets', () => {
     ['jdbc:mysql://root:p%40ss@h/db', 'jdbc:mysql://root:********@h/db'],
     // A raw '@' in the password: the userinfo ends at the last '@' before the path.
     ['jdbc:mysql://root:p@ss@h/db', 'jdbc:mysql://root:********@h/db'],
+    // A raw '/', '?' or '#' in the password (not percent-escaped): still the password, up to the '@' before the host.
+    ['jdbc:mysql://u:pa/ss@h/db', 'jdbc:mysql://u:********@h/db'],
+    ['mongodb://u:p/w@h1:27017,h2/db', 'mongodb://u:********@h1:27017,h2/db'],
+    ['jdbc:mysql://u:pa?ssw#rd1@127.0.0.1/db', 'jdbc:mysql://u:********@127.0.0.1/db'],
+    ['jdbc:mysql://u:pa?ss@h?ssl=1', 'jdbc:mysql://u:********@h?ssl=1'],
+    ['jdbc:mariadb://u:p#1@[::1]:3306/db?password=x', 'jdbc:mariadb://u:********@[::1]:3306/db?password=********'],
+    // Mistyped: one slash, a scheme missing its first letter.
+    ['jdbc:mysql:/u:Pw@h/db', 'jdbc:mysql:/u:********@h/db'],
+    ['dbc:mysql://u:Pw@h/db', 'dbc:mysql://u:********@h/db'],
+    ['jdbc:mysql//u:Pw@h/db', 'jdbc:mysql//u:********@h/db'],
     // Both forms at once.
     ['jdbc:mysql://root:A1@h/db?password=B2', 'jdbc:mysql://root:********@h/db?password=********'],
   ])('%s', (url, masked) => {
@@ -39,6 +49,13 @@ describe('maskUrlSecrets', () => {
     // '@' in the path or query is not userinfo.
     'jdbc:mysql://host/db@x',
     'jdbc:mysql://host/db?user=a@b&ssl=true',
+    'jdbc:mysql://h:3306?x=a@b',
+    'jdbc:postgresql://h:5432/db?x=a@b',
+    'jdbc:mysql://host:3306/db@x',
+    'http://host/a:b@c/d',
+    'jdbc:mysql://host?user=a:b@c',
+    'jdbc:postgresql://h?ssl=true:x@y',
+    'http://h#a:b@c',
     'jdbc:postgresql://[::1]:5432/db',
     'jdbc:postgresql://u@[::1]:5432/db',
     'jdbc:sqlite:/tmp/pass:word@x.db',

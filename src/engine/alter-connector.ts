@@ -1,10 +1,11 @@
 import type { ConnectorDefinition } from '../connectors/schema.js';
-import { isSecretKey, maskValue, secretValues } from '../connectors/secrets.js';
+import { isSecretKey, maskConfig, maskValue, secretValues } from '../connectors/secrets.js';
 import { validateAlteredConfig } from '../connectors/validate.js';
 import { SqlSemanticError, SluiceErrors } from '../errors/base.js';
 import type { AlterConnectorSet, AlterConnectorUnset, Loc } from '../sql/ast.js';
 import { maskStatementText } from '../sql/mask.js';
 import type { ExecContext } from './context.js';
+import { markSecretVariables } from './variables.js';
 import { requireConnector } from './connector-lookup.js';
 import type { AlterConnectorEntity, ConfigChange } from './results.js';
 
@@ -36,6 +37,7 @@ export function alterConnector(s: AlterConnectorSet | AlterConnectorUnset, ctx: 
       loc: s.name.loc,
     });
   }
+  if (s.kind === 'AlterConnectorSet') markSecretVariables(s.properties, s.text, s.loc.offset, (key) => isSecretKey(key, def), ctx);
   const merged: Record<string, string> = { ...record.config };
   const changedLocs = new Map<string, Loc>();
   const valueLocs = new Map<string, Loc>();
@@ -90,6 +92,7 @@ export function alterConnector(s: AlterConnectorSet | AlterConnectorUnset, ctx: 
   }
   const updated = ctx.catalog.updateConnectorConfig(record.name, config, statementText);
   for (const value of secretValues(config, def)) ctx.redactor.add(value);
+  for (const value of Object.values(maskConfig(config, def))) ctx.redactor.addShown(value);
   const restart = updated.desiredState === 'RUNNING';
   return {
     '@type': 'alter_connector',

@@ -1,4 +1,4 @@
-import type { ConnectorRecord, ConnectorStatusRecord } from '../catalog/types.js';
+import type { ActivityRecord, ConnectorRecord, ConnectorStatusRecord } from '../catalog/types.js';
 import { SqlSemanticError } from '../errors/base.js';
 import type { Identifier } from '../sql/ast.js';
 import { formatIdentifier } from '../sql/format.js';
@@ -25,7 +25,7 @@ export function rawStatus(ctx: Pick<ExecContext, 'runtime' | 'catalog'>, record:
 }
 
 /**
- * The status as shown (rawStatus). Traces and the last error are free
+ * The status as shown (rawStatus). Traces, the last error and activities (what, last error) are free
  * text from drivers and connectors (a driver may echo the password or the URL it was given): scrubbed of every
  * known secret here, where every output that shows a status reads it.
  */
@@ -33,9 +33,24 @@ export function connectorStatus(ctx: Pick<ExecContext, 'runtime' | 'catalog' | '
   const status = rawStatus(ctx, record);
   if (!status) return undefined;
   const scrub = (s: string) => ctx.redactor.redact(s);
-  const out: ConnectorStatusRecord = { ...status, tasks: status.tasks.map((t) => (t.trace === undefined ? t : { ...t, trace: scrub(t.trace) })) };
+  // An activity's last error is an error message like a trace (a retried poll's: the driver's text), and what it
+  // is busy with names a connector's target as the connector wrote it (a SQLite path with '?password=…').
+  const activity = (a: ActivityRecord): ActivityRecord => {
+    const shown = { ...a, what: scrub(a.what) };
+    if (a.lastError !== undefined) shown.lastError = scrub(a.lastError);
+    return shown;
+  };
+  const out: ConnectorStatusRecord = {
+    ...status,
+    tasks: status.tasks.map((t) => {
+      const shown = t.trace === undefined ? { ...t } : { ...t, trace: scrub(t.trace) };
+      if (t.activity) shown.activity = activity(t.activity);
+      return shown;
+    }),
+  };
   if (status.trace !== undefined) out.trace = scrub(status.trace);
   if (status.lastError) out.lastError = { ...status.lastError, message: scrub(status.lastError.message) };
+  if (status.activity) out.activity = activity(status.activity);
   return out;
 }
 

@@ -6,6 +6,7 @@ import type { CreateConnector } from '../sql/ast.js';
 import { formatIdentifier } from '../sql/format.js';
 import { maskStatementText } from '../sql/mask.js';
 import type { ExecContext } from './context.js';
+import { markSecretVariables } from './variables.js';
 import { typeName } from './connector-lookup.js';
 import type { ConnectorInfoEntity, WarningEntity } from './results.js';
 
@@ -41,6 +42,7 @@ export function createConnector(s: CreateConnector, ctx: ExecContext): Connector
   });
   const def = validation.definition;
   const statementText = maskStatementText(s, (key) => isSecretKey(key, def));
+  markSecretVariables(s.properties, s.text, s.loc.offset, (key) => isSecretKey(key, def), ctx);
   if (existing) {
     if (s.ifNotExists) {
       return { '@type': 'warning_entity', statementText, warnings: [], message: `Connector ${existing.name} already exists` };
@@ -64,10 +66,12 @@ export function createConnector(s: CreateConnector, ctx: ExecContext): Connector
   const config = { ...validation.config, [NAME_KEY]: name };
   const record = ctx.catalog.createConnector({ name, type: s.connectorType, className: def.className, config, statementText });
   for (const value of secretValues(config, def)) ctx.redactor.add(value);
+  const shown = maskConfig(record.config, def);
+  for (const value of Object.values(shown)) ctx.redactor.addShown(value);
   return {
     '@type': 'connector_info',
     statementText,
     warnings,
-    info: { name: record.name, config: maskConfig(record.config, def), tasks: [], type: typeName(record.type) },
+    info: { name: record.name, config: shown, tasks: [], type: typeName(record.type) },
   };
 }

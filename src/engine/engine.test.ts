@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Session } from './session.js';
 import { isError } from './results.js';
+import { connectorStatus } from './connector-lookup.js';
 import { FILE_SINK, FILE_SOURCE, JDBC_SOURCE, PASSWORD, at, codes, harness, only, onlyErrors, type Harness } from './testing.js';
 
 // Statement semantics through the engine's public entry points (execute / validate / run), against a real
@@ -795,5 +796,48 @@ describe('execute / validate / run', () => {
     expect(h.catalog.listConnectors().map((c) => c.name)).toEqual(['EXISTING']);
     expect(h.session.variables.list()).toEqual([]);
     expect(h.catalog.listStatements().map((s) => s.kind)).toEqual(['CreateConnector']);
+  });
+});
+
+describe('status shown from the catalog', () => {
+  it("scrubs known secrets from activities (what and last error) as from traces", () => {
+    const h = harness();
+    h.exec(JDBC_SOURCE('j'));
+    const record = h.catalog.getConnector('J')!;
+    const since = '2026-12-04T19:00:00.000Z';
+    const retrying = { phase: 'retrying' as const, what: 'poll', since, attempt: 1, lastError: `Error: the driver said ${PASSWORD}` };
+    h.catalog.saveStatus(record.id, {
+      state: 'RUNNING',
+      workerId: 'w',
+      tasks: [{ id: 0, state: 'RUNNING', recordsIn: 0, recordsOut: 0, errors: 1, activity: retrying, trace: `x ${PASSWORD}` }],
+      activity: { ...retrying, phase: 'connecting', what: `SQLite database 'x.db?password=${PASSWORD}'` },
+      updatedAt: since,
+    });
+    const shown = connectorStatus({ catalog: h.catalog, redactor: h.engine.redactor, runtime: undefined }, record)!;
+    expect(JSON.stringify(shown)).not.toContain(PASSWORD);
+    expect(shown.activity).toMatchObject({ what: "SQLite database 'x.db?password=********'", lastError: 'Error: the driver said ********' });
+    expect(shown.tasks[0]).toMatchObject({ trace: 'x ********', activity: { what: 'poll', lastError: 'Error: the driver said ********' } });
+  });
+});
+
+describe('a variable given as a password', () => {
+  it('is masked where the session shows it (SHOW VARIABLES, errors); the same value in another session is not', () => {
+    const h = harness();
+    h.exec("DEFINE plain = 'Plain-Pw-42'; DEFINE inurl = 'Url-Pw-7'; DEFINE host = 'h';");
+    only(h.exec(JDBC_SOURCE('j').replace(`'${PASSWORD}'`, "'${plain}'")), 'connector_info');
+    only(h.exec("ALTER CONNECTOR j SET ('connection.url' = 'jdbc:mysql://u:${inurl}@${host}/db');"), 'alter_connector');
+    expect(only(h.exec('SHOW VARIABLES;'), 'variables').variables).toEqual([
+      { name: 'host', value: 'h' },
+      { name: 'inurl', value: '********' },
+      { name: 'plain', value: '********' },
+    ]);
+    const [error] = onlyErrors(h.exec("ALTER CONNECTOR j SET ('poll.interval.ms' = ${plain});"));
+    expect(error!.code).toBe('VARIABLE_ERROR');
+    expect(error!.message).toBe("variable ${plain} holds '********', which is not a literal: a quoted string, a number or true/false (write '${name}' to use it inside a string)");
+    // Another session defining the same value learns nothing from how it is shown: no way to test a guess.
+    const other = new Session();
+    const shown = h.engine.execute("DEFINE guess = 'Plain-Pw-42'; SHOW VARIABLES;", other);
+    expect(only(shown.slice(1), 'variables').variables).toEqual([{ name: 'guess', value: 'Plain-Pw-42' }]);
+    expect(only(shown.slice(0, 1), 'variable').value).toBe('Plain-Pw-42');
   });
 });

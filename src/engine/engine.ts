@@ -1,7 +1,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
-import { secretValues } from '../connectors/secrets.js';
+import { maskConfig, secretValues } from '../connectors/secrets.js';
 import { defaultRegistry, type ConnectorRegistry } from '../connectors/registry.js';
 import { SqlSemanticError } from '../errors/base.js';
 import { fileReason } from '../errors/file-reason.js';
@@ -76,6 +76,7 @@ export class Engine {
     for (const c of this.catalog.listConnectors()) {
       const def = this.registry.resolve(c.className);
       for (const value of secretValues(c.config, def)) this.redactor.add(value);
+      for (const value of Object.values(maskConfig(c.config, def))) this.redactor.addShown(value);
     }
   }
 
@@ -173,7 +174,10 @@ export class Engine {
     const parsed = item.statement;
     let stmt: Statement | undefined;
     try {
-      stmt = buildStatement(parsed, { variables: ctx.session.substitutionEnabled ? ctx.session.variables.lookup : undefined });
+      stmt = buildStatement(parsed, {
+        variables: ctx.session.substitutionEnabled ? ctx.session.variables.lookup : undefined,
+        isSecretVariable: (name) => ctx.session.secretVariables.has(name.toUpperCase()),
+      });
       if (stmt.kind === 'RunScript') return this.runScript(stmt, ctx);
       const s = stmt;
       const entity = ctx.catalog.transaction(() => {
@@ -289,6 +293,7 @@ function adoptSession(target: Session, from: Session): void {
   for (const { name, value } of from.variables.list()) target.variables.set(name, value);
   target.properties.clear();
   for (const [key, value] of from.properties) target.properties.set(key, value);
+  for (const name of from.secretVariables) target.secretVariables.add(name);
 }
 
 function safeRealpath(p: string): string {

@@ -1,5 +1,5 @@
 import { flattenErrors, SluiceError, toSluiceError } from '../errors/base.js';
-import { blankUnparsedText, maskSourceLine } from '../sql/mask.js';
+import { BLANK, blankUnparsedText, maskSourceLine } from '../sql/mask.js';
 import type { SecretRedactor } from '../sql/secret-redactor.js';
 import type { StatementErrorEntity } from './results.js';
 
@@ -51,7 +51,7 @@ export function errorEntities(err: unknown, statementText: string, source: strin
     const raw = lines[n - 1];
     if (raw === undefined) return undefined;
     let m = masked.get(n);
-    if (m === undefined) masked.set(n, (m = blankUnparsedText(raw)));
+    if (m === undefined) masked.set(n, (m = blankUnparsedText(raw, BLANK)));
     return m;
   };
   return errors.map((e) => {

@@ -10,11 +10,14 @@ export interface GenericError {
 }
 
 /**
- * A request's failure: its message may quote what the request carried (a JSON parser's excerpt of the body) or a
- * foreign error's text, so it is scrubbed of every known secret when a redactor is given.
+ * A request's failure. A foreign error's text (INTERNAL_ERROR: nobody decided what it quotes) is scrubbed of every
+ * known secret when a redactor is given. A message Sluice wrote is shown as written: what it quotes is the
+ * request's own text (a JSON parser's excerpt of the body, an unknown field), and scrubbing that would answer
+ * whether any text a client sends is a password (a frame 'Hunter2' came back as '"********" is not valid JSON').
  */
 export function genericError(err: SluiceError, redactor?: SecretRedactor): GenericError {
-  return { '@type': 'generic_error', error_code: err.errorCode, code: err.code, message: redactor ? redactor.redact(err.message) : err.message };
+  const foreign = err.code === 'INTERNAL_ERROR';
+  return { '@type': 'generic_error', error_code: err.errorCode, code: err.code, message: redactor && foreign ? redactor.redact(err.message) : err.message };
 }
 
 /** The HTTP status of a ksqlDB error code: the code is the status × 100 plus a suffix. */

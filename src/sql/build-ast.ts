@@ -11,6 +11,8 @@ import { substituteInString, type VariableLookup } from './variables.js';
 export interface BuildContext {
   /** Variable lookup, or undefined when substitution is switched off ('ksql.variable.substitution.enable'). */
   readonly variables: VariableLookup | undefined;
+  /** Was this variable given as a secret (a connector's password) in the session? */
+  readonly isSecretVariable?: (name: string) => boolean;
 }
 
 /** Unquote a '…', "…" or `…` token: the doubled quote character is the only escape. */
@@ -65,7 +67,8 @@ class Builder {
       NUMBER_TOKEN_TYPES.has(second!.tokenType.name);
     const only = clean && (lexed.tokens.length === 1 || minus) ? lexed.tokens[lexed.tokens.length - 1] : undefined;
     if (!only || !allowed(only)) {
-      const visible = opts.secret ? MASK : maskValue(tok.image, value);
+      // As SHOW VARIABLES shows it: masked when its name looks secret or it was given as a password.
+      const visible = opts.secret || this.ctx.isSecretVariable?.(tok.image.slice(2, -1)) ? MASK : maskValue(tok.image, value);
       const shown = visible.length > 60 ? `${visible.slice(0, 57)}...` : visible;
       this.fail(`variable ${tok.image} holds '${shown}', which is not ${what}`, tok);
     }

@@ -178,6 +178,19 @@ describe('SecretRedactor', () => {
     expect(r.redact('password=postgres;a-pw!b')).toBe(`password=${MASK};a${MASK}b`);
   });
 
+  it('leaves a secret that stands on its own in a value shown as it is, and still scrubs the others', () => {
+    const r = new SecretRedactor();
+    r.add('postgres');
+    r.add('hunter2-secret');
+    r.add('orders');
+    r.addShown('jdbc:postgresql://h:5432/postgres');
+    r.addShown('orders_v2');
+    expect(r.redact("PostgreSQL at h:5432/postgres as user 'postgres': hunter2-secret, orders")).toBe(
+      `PostgreSQL at h:5432/postgres as user 'postgres': ${MASK}, ${MASK}`,
+    );
+    expect(r.values()).toEqual(['hunter2-secret', 'orders']);
+  });
+
   it('ignores short values, empty values, undefined and the mask itself', () => {
     const r = new SecretRedactor();
     for (const v of ['', 'abc', undefined, MASK]) r.add(v);
@@ -342,6 +355,17 @@ describe('unparsable statements never show a secret, whatever sits between key a
     `CREATE X WITH ('connection.password' '${secret}')`,
     `CREATE X WITH ('connection.password' = '${secret}`,
     `DEFINE db_password '${secret}';`,
+    // Found by mutating a CREATE: a quote lost or moved, a key or URL mistyped.
+    `CREATE X WITH ('connection.url' = jdbc:mysql://u:${secret}@h/db', 'a' = 'b')`,
+    `CREATE X WITH ('connection.url = 'x' 'connection.url' = 'jdbc:mysql//u:${secret}@h/db', 'a' = 'b')`,
+    `CREATE X WITH ('connection.password = '${secret}', 'mode' = 'bulk')`,
+    `CREATE X WITH ('connectionassword' = '${secret}', 'mode' = 'bulk')`,
+    `CREATE X WITH ('connectionpassord' = '${secret}', 'mode' = 'bulk')`,
+    `CREATE X WITH ('connection.url' = 'jdbc:mysql:/u:${secret}@h/db' 'x')`,
+    `CREATE X WITH ('connection.url' = 'jdbc:mysql//u:${secret}@h/db' 'x')`,
+    `CREATE X WITH ('connector.class' = 'JdbcSource'", 'connection.password' = '${secret}', 'mode' = 'bulk')`,
+    `/*CREATE X WITH ('connection.password' = '${secret}', 'mode' = 'bulk')`,
+    `CREATE X WITH ('connection.passw"ord' = '${secret}', 'mode' = 'bulk')`,
   ])('%s', (text) => {
     expect(maskUnparsedText(text)).not.toContain(secret);
     const blanked = blankUnparsedText(text);
@@ -351,6 +375,10 @@ describe('unparsable statements never show a secret, whatever sits between key a
 
   it('leaves values of other keys alone', () => {
     expect(maskUnparsedText("CREATE X WITH ('mode' = 'bulk', 'topic' = 't' 'u')")).toBe("CREATE X WITH ('mode' = 'bulk', 'topic' = 't' 'u')");
+    // A URL whose password looks like a secret key's name is still a value: the pair after a forgotten ',' stays.
+    expect(maskUnparsedText("CREATE X WITH ('connection.url' = 'jdbc:mysql://u:my-secret-token@h/db' 'mode' = 'bulk')")).toBe(
+      "CREATE X WITH ('connection.url' = 'jdbc:mysql://u:********@h/db' 'mode' = 'bulk')",
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 import type { IToken } from 'chevrotain';
 import { tokenize } from '../../grammar/lexer.js';
-import { isSecretKey, MASK, SECRET_KEY_PATTERN } from '../connectors/secrets.js';
+import { isSecretKey, MASK } from '../connectors/secrets.js';
 import { urlSecretSpans } from '../connectors/url-secrets.js';
 import type { Loc, Statement } from './ast.js';
 
@@ -52,9 +52,8 @@ export function maskStatementText(stmt: Statement, isSecret: (key: string) => bo
         stmt.properties.flatMap((p) => valueEdits(stmt.text, base, p.valueLoc, isSecret(p.key))),
       );
     case 'DefineVariable':
-      return applyEdits(stmt.text, valueEdits(stmt.text, base, stmt.valueLoc, SECRET_KEY_PATTERN.test(stmt.name)));
     case 'SetProperty':
-      // A property's name says what it is, as a config key's does (sasl.jaas.config holds a password).
+      // A variable's or property's name says what it is, as a config key's does (sasl.jaas.config holds a password).
       return applyEdits(stmt.text, valueEdits(stmt.text, base, stmt.valueLoc, isSecretKey(stmt.name)));
     default:
       return stmt.text;
@@ -89,10 +88,38 @@ export function maskUnparsedText(text: string): string {
 
 const maskOf = (span: SecretSpan) => (span.inner ? MASK : QUOTED_MASK);
 
-/** The same masking, but each secret character becomes '*' so columns stay where they were (source lines). */
-export function blankUnparsedText(text: string): string {
+/** The same masking, but each secret character becomes `fill` so columns stay where they were (source lines). */
+export function blankUnparsedText(text: string, fill = '*'): string {
   const lexed = tokenize(text);
-  return blankSpans(text, secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, text), text));
+  return blankSpans(text, secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, text), text), fill);
+}
+
+/**
+ * What a script's source is blanked with for its error lines (parseScript): a private-use character, which no statement has reason to hold, so
+ * that maskSourceLine can tell a blanked run from the text around it and show it as '********' whatever its
+ * length. Blanked to '*' the length showed wherever the line alone does not say the run is a secret (a bare
+ * value, a value on the line after its key).
+ */
+export const BLANK = '\uE000';
+const BLANK_RUN = new RegExp(`${BLANK}+`, 'g');
+
+/** Each run of BLANK as the mask, the caret moved with the text (to the mask's start when it was inside one). */
+function collapseBlanks(line: string, column: number): { text: string; column: number } {
+  if (!line.includes(BLANK)) return { text: line, column };
+  const caret = column - 1;
+  let out = '';
+  let at = 0;
+  let moved: number | undefined;
+  for (const m of line.matchAll(BLANK_RUN)) {
+    const end = m.index + m[0].length;
+    if (moved === undefined && caret < m.index) moved = out.length + (caret - at);
+    out += line.slice(at, m.index);
+    if (moved === undefined && caret < end) moved = out.length;
+    out += MASK;
+    at = end;
+  }
+  if (moved === undefined) moved = out.length + (caret - at);
+  return { text: out + line.slice(at), column: moved + 1 };
 }
 
 /**
@@ -100,7 +127,8 @@ export function blankUnparsedText(text: string): string {
  * same length would tell it), and the caret column moves with the text, so it stays under the same token (or at
  * the mask, when the error is inside the secret). Columns are 1-based.
  */
-export function maskSourceLine(line: string, column: number): { text: string; column: number } {
+export function maskSourceLine(source: string, sourceColumn: number): { text: string; column: number } {
+  const { text: line, column } = collapseBlanks(source, sourceColumn);
   const lexed = tokenize(line);
   const spans = secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, line), line);
   if (spans.length === 0) return { text: line, column };
@@ -121,6 +149,13 @@ export function maskSourceLine(line: string, column: number): { text: string; co
   return { text: out + line.slice(at), column: moved + 1 };
 }
 
+/** Where a '/*' that is never closed starts: a comment to the end of the text, which may hold a whole statement. */
+function unclosedComments(text: string): number[] {
+  if (!text.includes('/*')) return [];
+  const lexed = tokenize(text);
+  return lexed.diagnostics.filter((d) => text.startsWith('/*', d.offset)).map((d) => d.offset);
+}
+
 /** Where unclosed strings start: they run to the end of the text and may hold a secret. */
 export function unterminatedOffsets(diagnostics: readonly { offset: number; kind: string }[], text: string): number[] {
   return diagnostics.filter((d) => d.kind === 'unterminated' && (text[d.offset] === "'" || text[d.offset] === '"' || text[d.offset] === '`')).map((d) => d.offset);
@@ -137,6 +172,13 @@ const KEY_TOKENS = new Set(['StringLiteral', 'QuotedIdentifier', 'BackquotedIden
 const VALUE_TOKENS = new Set([...KEY_TOKENS, 'IntegerLiteral', 'DecimalLiteral', 'FloatingPointLiteral', 'Minus']);
 const ENDS_VALUE = new Set(['Comma', 'RParen', 'Semicolon']);
 const BEFORE_VALUE = new Set(['Equals', 'LParen']);
+/**
+ * A URL is a value, never a key, whatever its password says ('jdbc:mysql://u:my-secret@h/db' followed by a
+ * string, a forgotten comma): taken for a secret key, it had the next pair's key and value masked as its own.
+ */
+const IS_URL = /^\s*(?:jdbc:)?[a-z][a-z0-9+.-]*:\/\//i;
+/** A URL anywhere in a text, up to a blank, a quote or what ends a value. */
+const BARE_URL = /(?<![a-z0-9+.-])(?:[a-z][a-z0-9+.-]*:)+(?:[a-z][a-z0-9+.-]*(?=\/\/))?\/[^\s'"`,()]*/gi;
 
 /**
  * Where the values of secret-looking `key = value` pairs are, found from the tokens alone, so it works for
@@ -152,9 +194,10 @@ export function secretValueSpans(tokens: readonly IToken[], unterminated: readon
   const wholeUnclosed = new Set<number>();
   for (let i = 0; i < tokens.length; i++) {
     const key = tokens[i]!;
-    if (!KEY_TOKENS.has(key.tokenType.name) || !isSecretKey(keyText(key.image))) continue;
+    if (!KEY_TOKENS.has(key.tokenType.name) || !isSecretKey(keyText(key.image)) || IS_URL.test(keyText(key.image))) continue;
     let j = i + 1;
-    const sawEquals = tokens[j]?.tokenType.name === 'Equals';
+    // A quote put after the '=' instead of before it ('connection.password = 'pw') leaves the '=' in the key.
+    const sawEquals = tokens[j]?.tokenType.name === 'Equals' || /=\s*$/.test(keyText(key.image));
     while (j < tokens.length && BEFORE_VALUE.has(tokens[j]!.tokenType.name)) j++;
     // Without an '=' only a string right after the key counts (a forgotten '='): a name followed by a name is not a pair.
     if (!sawEquals && tokens[j]?.tokenType.name !== 'StringLiteral') continue;
@@ -182,8 +225,25 @@ export function secretValueSpans(tokens: readonly IToken[], unterminated: readon
   tokens.forEach((t, k) => {
     if (t.tokenType.name === 'StringLiteral' && !whole.has(k)) spans.push(...literalUrlSpans(t.image, t.startOffset));
   });
-  // An unclosed string runs to the end of the text: a URL in it is masked as in a closed one.
-  if (text !== undefined) for (const u of unterminated) if (!wholeUnclosed.has(u)) spans.push(...literalUrlSpans(text.slice(u), u));
+  // An unclosed string runs to the end of the text: a URL in it is masked as in a closed one, and so is what a
+  // stray quote swallowed ('JdbcSource'", 'connection.password' = 'pw'…): its text is read as statements again.
+  if (text !== undefined) {
+    for (const u of [...unterminated, ...unclosedComments(text)]) {
+      if (wholeUnclosed.has(u)) continue;
+      spans.push(...literalUrlSpans(text.slice(u), u));
+      const from = u + (text.startsWith('/*', u) ? 2 : 1);
+      const inner = text.slice(from);
+      const lexed = tokenize(inner);
+      for (const s of secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, inner), inner)) spans.push({ ...s, start: s.start + from, end: s.end + from });
+    }
+  }
+  // A URL outside any string (a quote missing before it turns it into bare words and stray characters) keeps its
+  // password masked too.
+  if (text !== undefined) {
+    for (const m of text.matchAll(BARE_URL)) {
+      for (const s of urlSecretSpans(m[0])) spans.push({ start: m.index + s.start, end: m.index + s.end, inner: true });
+    }
+  }
   return spans.sort((a, b) => a.start - b.start);
 }
 
@@ -191,7 +251,7 @@ export function secretValueSpans(tokens: readonly IToken[], unterminated: readon
  * The source with every character of the given secret spans blanked to '*' — quotes and line breaks kept — so
  * offsets, lines and columns stay exactly as they were and any line of it can be shown next to an error.
  */
-export function blankSpans(source: string, spans: readonly SecretSpan[]): string {
+export function blankSpans(source: string, spans: readonly SecretSpan[], fill = '*'): string {
   if (spans.length === 0) return source;
   let out = '';
   let at = 0;
@@ -201,7 +261,7 @@ export function blankSpans(source: string, spans: readonly SecretSpan[]): string
     const q = source[start];
     const quoted = !span.inner && (q === "'" || q === '"' || q === '`') && end - start >= 2 && source[end - 1] === q;
     const stop = Math.min(end, source.length);
-    const inner = source.slice(quoted ? start + 1 : start, quoted ? stop - 1 : stop).replace(/[^\r\n]/g, '*');
+    const inner = source.slice(quoted ? start + 1 : start, quoted ? stop - 1 : stop).replace(/[^\r\n]/g, fill);
     out += source.slice(at, start) + (quoted ? q + inner + q : inner);
     at = stop;
   }

@@ -8,7 +8,7 @@ import type { StatementCstNode } from '../../grammar/cst.js';
 import { MASK } from '../connectors/secrets.js';
 import { SqlSyntaxError, type SqlSemanticError } from '../errors/base.js';
 import type { Loc } from './ast.js';
-import { blankSpans, secretValueSpans, unterminatedOffsets, type SecretSpan } from './mask.js';
+import { BLANK, blankSpans, secretValueSpans, unterminatedOffsets, type SecretSpan } from './mask.js';
 import { unsupportedStatement } from './unsupported.js';
 
 /** One statement of a script: syntactically valid, not yet resolved (variables are applied when it runs). */
@@ -104,7 +104,7 @@ export function parseScript(source: string, file?: string): ScriptItem[] {
   if (source.startsWith('\uFEFF')) source = ` ${source.slice(1)}`;
   const lexed = tokenize(source);
   const secrets = secretValueSpans(lexed.tokens, unterminatedOffsets(lexed.diagnostics, source), source);
-  const shown = blankSpans(source, secrets);
+  const shown = blankSpans(source, secrets, BLANK);
   const items: ScriptItem[] = [];
   const lexErrors = lexed.diagnostics.map((d) => ({
     offset: d.offset,

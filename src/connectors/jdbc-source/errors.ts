@@ -52,9 +52,14 @@ export function networkFailure(err: unknown): string | undefined {
   return undefined;
 }
 
-/** A driver's message with the connection's secrets (3+ characters) masked where they stand on their own. */
-export function withoutSecrets(text: string, secrets: readonly (string | undefined)[]): string {
-  return scrubSecrets(text, secrets.filter((s) => s !== undefined && s.length >= 3));
+/**
+ * A driver's message with the connection's secrets (3+ characters) masked where they stand on their own — but
+ * for one that stands on its own in `shown` (the target as describeTarget names it, before the message): with the
+ * user and the password both 'app', 'role "app" does not exist' masked would only say that the password is the
+ * user shown beside it.
+ */
+export function withoutSecrets(text: string, secrets: readonly (string | undefined)[], shown = ''): string {
+  return scrubSecrets(text, secrets.filter((s): s is string => s !== undefined && s.length >= 3 && scrubSecrets(shown, [s]) === shown));
 }
 
 /** Errors already classified here: passed on unchanged, never wrapped twice. */

@@ -116,13 +116,13 @@ const AUTH_ERRNO = new Set([1044, 1045, 1698, 1251]);
 
 export function classify(err: unknown, doing: string, where: string, secrets: (string | undefined)[]): Error {
   if (isClassified(err)) return err;
-  const message = withoutSecrets(errorMessage(err), secrets);
+  const message = withoutSecrets(errorMessage(err), secrets, where);
   const errno = (err as { errno?: unknown })?.errno;
   const code = (err as { code?: unknown })?.code;
   if (typeof errno === 'number' && AUTH_ERRNO.has(errno)) return fatal(`${where} rejected the credentials (${code}): ${message}`);
   if (typeof errno === 'number' && errno === 1049) return fatal(`${where}: the database does not exist: ${message}`);
   const network = networkFailure(err);
-  if (network !== undefined) return retriable(`cannot reach ${where} while ${doing}: ${withoutSecrets(network, secrets)}`);
+  if (network !== undefined) return retriable(`cannot reach ${where} while ${doing}: ${withoutSecrets(network, secrets, where)}`);
   if (typeof errno === 'number' && RETRIABLE_ERRNO.has(errno)) return retriable(`${where} is not available while ${doing} (${code}): ${message}`);
   return fatal(`${where}: ${doing} failed${typeof code === 'string' ? ` (${code})` : ''}: ${message}`);
 }

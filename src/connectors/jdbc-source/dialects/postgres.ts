@@ -88,9 +88,9 @@ const RETRIABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '40001', '
 
 export function classify(err: unknown, doing: string, where: string, secrets: (string | undefined)[]): Error {
   if (isClassified(err)) return err;
-  const message = withoutSecrets(errorMessage(err), secrets);
+  const message = withoutSecrets(errorMessage(err), secrets, where);
   const network = networkFailure(err);
-  if (network !== undefined) return retriable(`cannot reach ${where} while ${doing}: ${withoutSecrets(network, secrets)}`);
+  if (network !== undefined) return retriable(`cannot reach ${where} while ${doing}: ${withoutSecrets(network, secrets, where)}`);
   const state = errorCode(err) ?? '';
   if (state.startsWith('08') || state.startsWith('53') || RETRIABLE_STATES.has(state)) {
     return retriable(`${where} is not available while ${doing} (SQLSTATE ${state}): ${message}`);
