@@ -39,6 +39,14 @@ describe('ksqldb-js against sluice serve', () => {
     expect(info.data).toMatchObject({ KsqlServerInfo: { serverStatus: 'RUNNING' } });
     const health = (await client.inspectServerHealth()) as { data: Record<string, unknown> };
     expect(health.data).toMatchObject({ isHealthy: true });
+
+    const valid = (await client.isValidProperty('auto.offset.reset')) as { data: unknown };
+    expect(valid.data).toBe(true);
+    const invalid = await client.isValidProperty('no.such.property').then(
+      () => undefined,
+      (err: unknown) => err as Record<string, unknown>,
+    );
+    expect(invalid).toMatchObject({ name: 'ksqlDBError', error_code: 40000, message: expect.stringContaining("'no.such.property'") });
   });
 
   it('streams PRINT from /query-stream to its push and pull calls, which parse what comes as JSON', async () => {

@@ -5,6 +5,8 @@ declare module 'ksqldb-js' {
     ksql(query: string): Promise<unknown>;
     inspectServerInfo(): Promise<unknown>;
     inspectServerHealth(): Promise<unknown>;
+    /** GET /is_valid_property/NAME: the axios response (its data `true`), or a ksqlDBError. */
+    isValidProperty(propertyName: string): Promise<unknown>;
     /** POST /query-stream over HTTP/2; each DATA chunk is handed to cb and parsed as JSON. Resolves with the header's queryId. */
     push(query: string, cb: (chunk: string) => void): Promise<string>;
     /** POST /query-stream over HTTP/1.1 (axios, Accept: application/json first): the whole answer. */

@@ -4,6 +4,7 @@ import { K, Semicolon } from '../../grammar/tokens.js';
 import { VERSION } from '../cli/version.js';
 import type { Engine } from '../engine/engine.js';
 import { isError, type Entity } from '../engine/results.js';
+import { checkSessionProperty } from '../engine/session-properties.js';
 import { Session } from '../engine/session.js';
 import { SluiceError, toSluiceError } from '../errors/base.js';
 import type { RuntimeView } from '../runtime/runtime.js';
@@ -47,7 +48,7 @@ export interface HttpApiOptions {
  * (PRINT), GET /info, GET /healthcheck; and GET /metrics.
  */
 export async function handleHttp(req: ApiRequest, res: ApiResponse, o: HttpApiOptions): Promise<void> {
-  const path = (req.url ?? '/').split('?')[0];
+  const path = (req.url ?? '/').split('?')[0] ?? '/';
   try {
     switch (path) {
       case '/ksql':
@@ -71,13 +72,40 @@ export async function handleHttp(req: ApiRequest, res: ApiResponse, o: HttpApiOp
         return;
       }
       default:
-        throw new SluiceError('NOT_FOUND', `no endpoint ${path} (there are POST /ksql, POST /query and POST /query-stream for PRINT, GET /info, GET /healthcheck, GET /metrics and the WebSocket at /ws)`);
+        if (path.startsWith(VALID_PROPERTY)) {
+          allow(req, 'GET');
+          return isValidProperty(path.slice(VALID_PROPERTY.length), res);
+        }
+        throw new SluiceError('NOT_FOUND', `no endpoint ${path} (there are POST /ksql, POST /query and POST /query-stream for PRINT, GET /info, GET /healthcheck, GET /is_valid_property/NAME, GET /metrics and the WebSocket at /ws)`);
     }
   } catch (err) {
     const e = toSluiceError(err);
     if (e.code === 'METHOD_NOT_ALLOWED') res.setHeader('allow', (e as SluiceError & { allow?: string }).allow ?? '');
     sendJson(res, httpStatus(e.errorCode), genericError(e, o.engine.redactor));
   }
+}
+
+const VALID_PROPERTY = '/is_valid_property/';
+
+/**
+ * ksqlDB's GET /is_valid_property/NAME, which clients (ksqldb-js's isValidProperty) ask before a SET: `true` when
+ * SET would take the name, else the reason as a generic_error (400).
+ */
+function isValidProperty(encoded: string, res: ApiResponse): void {
+  let name: string;
+  try {
+    name = decodeURIComponent(encoded);
+  } catch {
+    throw new SluiceError('BAD_REQUEST', `the property name in the path is not valid percent-encoding: ${encoded}`);
+  }
+  try {
+    checkSessionProperty(name, undefined, { line: 1, column: 1, offset: 0, length: name.length });
+  } catch (err) {
+    const e = toSluiceError(err);
+    // Only a name is asked about: its reason is a request's error, without the line and column of a statement.
+    throw new SluiceError(e.code, e.hint ? `${e.message} (${e.hint})` : e.message);
+  }
+  sendJson(res, 200, true);
 }
 
 function allow(req: ApiRequest, method: string): void {

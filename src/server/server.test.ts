@@ -99,6 +99,22 @@ describe('REST (ksqlDB endpoints)', () => {
     expect(await missing.json()).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('/ksql') });
     const wrong = await fetch(`${r.url}/ksql`);
     expect(wrong.status).toBe(405);
+
+    // ksqlDB's GET /is_valid_property/NAME (ksqldb-js's isValidProperty) was a 404: true for what SET takes.
+    for (const name of ['auto.offset.reset', 'ksql.streams.cache.max.bytes.buffering', 'sluice.unknown.keys', 'ksql.query.pull.table.scan.enabled']) {
+      const valid = await fetch(`${r.url}/is_valid_property/${encodeURIComponent(name)}`);
+      expect({ name, status: valid.status, body: await valid.json() }).toEqual({ name, status: 200, body: true });
+    }
+    const invalid = await fetch(`${r.url}/is_valid_property/sluice.unknown.key`);
+    expect(invalid.status).toBe(400);
+    expect(await invalid.json()).toEqual({
+      '@type': 'generic_error',
+      error_code: 40000,
+      code: 'INVALID_PROPERTY',
+      message: expect.stringMatching(/^unknown session property 'sluice\.unknown\.key'.*did you mean 'sluice\.unknown\.keys'/),
+    });
+    expect((await fetch(`${r.url}/is_valid_property/%E0%A4%A`)).status).toBe(400);
+    expect((await fetch(`${r.url}/is_valid_property/auto.offset.reset`, { method: 'POST' })).status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('POST');
 
     const file = path.join(r.dir, 'm.txt');
