@@ -39,7 +39,9 @@ export function readBody(req: BodySource, max: number): Promise<string> {
       chunks.length = 0;
       reject(new SluiceError('REQUEST_TOO_LARGE', `the body is over the limit of ${max} bytes`));
     });
-    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    // A UTF-8 byte order mark (what Windows tools write at the start of a file sent as the body) is no part of the
+    // JSON; ksqlDB's parser skips it too.
+    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '')));
     req.once('error', reject);
     req.once('close', () => reject(new SluiceError('BAD_REQUEST', 'the client went away before it sent the whole body')));
   });

@@ -100,6 +100,12 @@ describe('REST (ksqlDB endpoints)', () => {
     const wrong = await fetch(`${r.url}/ksql`);
     expect(wrong.status).toBe(405);
 
+    // A body that starts with a UTF-8 byte order mark was 'the body is not JSON: Unexpected token'.
+    for (const [endpoint, body] of [['/ksql', { ksql: 'SHOW TOPICS;' }], ['/query', { ksql: 'SELECT 1;' }]] as const) {
+      const bom = await fetch(`${r.url}${endpoint}`, { method: 'POST', body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(body))]) });
+      expect({ endpoint, answer: (await bom.json()) as unknown }).toEqual({ endpoint, answer: endpoint === '/ksql' ? [expect.objectContaining({ '@type': 'kafka_topics' })] : expect.objectContaining({ code: 'UNSUPPORTED_STATEMENT' }) });
+    }
+
     // ksqlDB's GET /is_valid_property/NAME (ksqldb-js's isValidProperty) was a 404: true for what SET takes.
     for (const name of ['auto.offset.reset', 'ksql.streams.cache.max.bytes.buffering', 'sluice.unknown.keys', 'ksql.query.pull.table.scan.enabled']) {
       const valid = await fetch(`${r.url}/is_valid_property/${encodeURIComponent(name)}`);
