@@ -1,5 +1,5 @@
 import { flattenErrors, SluiceError, toSluiceError } from '../errors/base.js';
-import { BLANK, blankUnparsedText, maskSourceLine } from '../sql/mask.js';
+import { BLANK, blankUnparsedText, sourceLineMasker } from '../sql/mask.js';
 import type { SecretRedactor } from '../sql/secret-redactor.js';
 import type { StatementErrorEntity } from './results.js';
 
@@ -41,8 +41,8 @@ export function errorEntities(err: unknown, statementText: string, source: strin
   // Split and mask each source line once, however many errors point into it.
   const cached: { source: string; lines: string[] } | undefined = lastSplit;
   let lines: string[] | undefined = cached !== undefined && cached.source === source ? cached.lines : undefined;
-  const masked = new Map<number, string>();
-  const lineAt = (n: number): string | undefined => {
+  const maskers = new Map<number, ReturnType<typeof sourceLineMasker>>();
+  const lineAt = (n: number): ReturnType<typeof sourceLineMasker> | undefined => {
     if (source === undefined) return undefined;
     if (!lines) {
       lines = source.split(/\r\n?|\n/);
@@ -50,8 +50,8 @@ export function errorEntities(err: unknown, statementText: string, source: strin
     }
     const raw = lines[n - 1];
     if (raw === undefined) return undefined;
-    let m = masked.get(n);
-    if (m === undefined) masked.set(n, (m = blankUnparsedText(raw, BLANK)));
+    let m = maskers.get(n);
+    if (m === undefined) maskers.set(n, (m = sourceLineMasker(blankUnparsedText(raw, BLANK))));
     return m;
   };
   return errors.map((e) => {
@@ -67,9 +67,9 @@ export function errorEntities(err: unknown, statementText: string, source: strin
       entity.line = e.loc.line;
       entity.column = e.loc.column;
       if (e.loc.file !== undefined) entity.file = e.loc.file;
-      const line = lineAt(e.loc.line);
-      if (line !== undefined) {
-        const masked = maskSourceLine(line, e.loc.column);
+      const maskLine = lineAt(e.loc.line);
+      if (maskLine !== undefined) {
+        const masked = maskLine(e.loc.column);
         const shown = excerpt(masked.text, masked.column);
         entity.sourceLine = shown.text;
         if (shown.column !== e.loc.column) entity.sourceColumn = shown.column;
