@@ -3,6 +3,7 @@ import { SqlSemanticError } from '../errors/base.js';
 import type { Identifier } from '../sql/ast.js';
 import { formatIdentifier } from '../sql/format.js';
 import type { ExecContext } from './context.js';
+import { connectorNameProblem } from './create-connector.js';
 
 /** A connector by exact name, or CONNECTOR_NOT_FOUND at the name — with a hint when only the case differs. */
 export function requireConnector(ctx: ExecContext, name: Identifier): ConnectorRecord {
@@ -12,6 +13,9 @@ export function requireConnector(ctx: ExecContext, name: Identifier): ConnectorR
   const hint = other
     ? `did you mean ${formatIdentifier({ value: other.name, quoting: 'back' })}? Unquoted names fold to upper case; quote a name to keep its case`
     : undefined;
+  // A name CREATE refuses cannot exist; quoting it back would show a tab, a DEL or U+0085 as nothing ('connector "x" does not exist').
+  const problem = connectorNameProblem(name.value);
+  if (problem) throw new SqlSemanticError('CONNECTOR_NOT_FOUND', `no connector has this name: ${problem}`, { loc: name.loc });
   throw new SqlSemanticError('CONNECTOR_NOT_FOUND', `connector ${formatIdentifier(name)} does not exist`, { loc: name.loc, hint });
 }
 

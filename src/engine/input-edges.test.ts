@@ -32,6 +32,16 @@ describe('edges of input found in review', () => {
     expect(JSON.stringify(out)).not.toContain('DefSecret88');
   });
 
+  it('a name no connector can have says why, not the name with its control characters unseen', () => {
+    const out = engine().execute('DROP CONNECTOR "a\u007fb";\nDESCRIBE CONNECTOR `x\u0085`;\nPAUSE CONNECTOR " ";\nDROP CONNECTOR nope;', new Session()).filter(isError);
+    expect(out.map((e) => [e.code, e.line, e.column, e.message])).toEqual([
+      ['CONNECTOR_NOT_FOUND', 1, 16, 'no connector has this name: a connector name cannot contain control characters: it has control character U+007F (DEL) at character 2'],
+      ['CONNECTOR_NOT_FOUND', 2, 20, 'no connector has this name: a connector name cannot contain control characters: it has control character U+0085 at character 2'],
+      ['CONNECTOR_NOT_FOUND', 3, 17, 'no connector has this name: a connector name cannot be blank: this one is only white space (1 character)'],
+      ['CONNECTOR_NOT_FOUND', 4, 16, 'connector NOPE does not exist'],
+    ]);
+  });
+
   it('an empty data dir setting counts as unset instead of meaning the current directory', () => {
     expect(resolveDataDir('', {})).toBe(resolveDataDir(undefined, {}));
     expect(resolveDataDir(undefined, { SLUICE_DATA_DIR: '' })).toMatch(/\.sluice$/);
