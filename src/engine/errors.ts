@@ -18,8 +18,14 @@ function excerpt(line: string, column: number): { text: string; column: number }
   return { text: `${head}${line.slice(start, end)}${end < line.length ? '…' : ''}`, column: column - start + head.length };
 }
 
-/** The lines of the last script split: a script's statements each report errors against the same source. */
-let lastSplit: { source: string; lines: string[] } | undefined;
+type LineMasker = ReturnType<typeof sourceLineMasker>;
+
+/**
+ * The lines of the last script split, and their maskers: a script's statements each report errors against the
+ * same source, and many statements may share a line ('SELECT 1;' 3000 times on one line tokenized that line
+ * for each of them: 270 s for `sluice check`).
+ */
+let lastSplit: { source: string; lines: string[]; maskers: Map<number, LineMasker> } | undefined;
 
 /**
  * Turn anything thrown while running a statement into one error entity per problem. `statementText` comes
@@ -39,14 +45,15 @@ export function errorEntities(err: unknown, statementText: string, source: strin
     ];
   }
   // Split and mask each source line once, however many errors point into it.
-  const cached: { source: string; lines: string[] } | undefined = lastSplit;
-  let lines: string[] | undefined = cached !== undefined && cached.source === source ? cached.lines : undefined;
-  const maskers = new Map<number, ReturnType<typeof sourceLineMasker>>();
-  const lineAt = (n: number): ReturnType<typeof sourceLineMasker> | undefined => {
+  const cached = lastSplit !== undefined && lastSplit.source === source ? lastSplit : undefined;
+  let lines: string[] | undefined = cached?.lines;
+  let maskers: Map<number, LineMasker> = cached?.maskers ?? new Map();
+  const lineAt = (n: number): LineMasker | undefined => {
     if (source === undefined) return undefined;
     if (!lines) {
       lines = source.split(/\r\n?|\n/);
-      lastSplit = { source, lines };
+      maskers = new Map();
+      lastSplit = { source, lines, maskers };
     }
     const raw = lines[n - 1];
     if (raw === undefined) return undefined;
