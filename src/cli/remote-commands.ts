@@ -21,7 +21,6 @@ export interface RemoteOptions extends AuthTokenOptions {
   requestTimeout?: string;
 }
 
-
 function variables(opts: RemoteOptions): Record<string, string> {
   return Object.fromEntries(definesToVariables(opts.define).list().map((v) => [v.name, v.value]));
 }

@@ -1,6 +1,5 @@
 import { WebSocket } from 'ws';
-import { Catalog } from '../catalog/catalog.js';
-import { Engine } from '../engine/engine.js';
+import { isReadOnlyScript } from '../engine/engine.js';
 import type { Entity, PrintEntity, StatementErrorEntity } from '../engine/results.js';
 import { SluiceError, UsageError, type SluiceErrorOptions } from '../errors/base.js';
 import type { LogRecord } from '../platform/log.js';
@@ -51,13 +50,17 @@ function startsPrints(f: Frame): boolean {
   return Array.isArray(results) && results.some((e) => typeof e === 'object' && e !== null && (e as { '@type'?: unknown })['@type'] === 'print_topic');
 }
 
+/** The frame that ends what waits on a connection that is gone. */
+function unreachable(message: string): Frame {
+  return { error: { '@type': 'generic_error', error_code: 50000, code: 'SERVER_UNREACHABLE', message } };
+}
+
 /** The message of an error a server sent, if it gave one as text. */
 function messageOf(error: unknown, otherwise: string): string {
   const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
   return typeof message === 'string' ? message : otherwise;
 }
 
-/** The server's own test (it answers reads at once, writes with the next commit). */
 /** The server's URL as messages name it: a password in its userinfo (http://user:pw@host) is a secret like any. */
 function shownUrl(url: string): string {
   return maskUrlSecrets(url, MASK);
@@ -83,15 +86,6 @@ function open(url: string, token: string | undefined, handshakeMs: number): Prom
     });
     ws.once('error', (err) => reject(new SluiceError('SERVER_UNREACHABLE', `cannot reach the Sluice server at ${shown}: ${scrubSecrets(err.message, urlSecrets(url))}`)));
   });
-}
-
-function onlyReads(sql: string): boolean {
-  const catalog = Catalog.inMemory();
-  try {
-    return new Engine({ catalog }).readOnly(sql);
-  } finally {
-    catalog.close();
-  }
 }
 
 /** What a remote shell does when the connection drops: it connects again and says so. */
@@ -176,7 +170,7 @@ export class RemoteSession {
       const why = `${code}${reason.length ? ` ${reason.toString()}` : ''}`;
       if (this.reconnect && !this.closing) return this.lost(why, code);
       this.closedWith = `the server closed the connection (${why})`;
-      const lost: Frame = { error: { '@type': 'generic_error', error_code: 50000, code: 'SERVER_UNREACHABLE', message: this.closedWith } };
+      const lost: Frame = unreachable(this.closedWith);
       for (const p of [...this.pending.values()]) p.answer({ ...lost, done: true });
       for (const f of [...this.rows.values()]) f({ ...lost, done: true });
     });
@@ -234,7 +228,7 @@ export class RemoteSession {
         lost: `the connection to the Sluice server at ${shownUrl(this.url)} was lost (${why}) before it answered: the statement may or may not have run`,
       });
     }
-    const ended: Frame = { error: { '@type': 'generic_error', error_code: 50000, code: 'SERVER_UNREACHABLE', message: `the connection to the Sluice server was lost (${why})` } };
+    const ended: Frame = unreachable(`the connection to the Sluice server was lost (${why})`);
     for (const f of [...this.rows.values()]) f({ ...ended, done: true });
     this.streaming.clear();
     this.early.clear();
@@ -252,8 +246,8 @@ export class RemoteSession {
         this.attach(ws);
         this.reconnecting = false;
         this.reconnect!.notice(`sluice: reconnected to the Sluice server at ${shownUrl(this.url)}`);
-        // What waited for the connection goes now, in the order it was asked.
-        for (const p of [...this.pending.values()].sort((a, b) => (a.frame['id'] as number) - (b.frame['id'] as number))) this.send(p);
+        // What waited for the connection goes now, in the order it was asked (the map's order: ids are set as they are taken).
+        for (const p of [...this.pending.values()]) this.send(p);
       } catch (err) {
         // A server that is back but refuses the token will refuse it on every attempt: trying for ever would hide that.
         if (err instanceof SluiceError && err.code === 'UNAUTHORIZED') return this.giveUp(err);
@@ -301,10 +295,11 @@ export class RemoteSession {
     opts: { script?: { file?: string }; variables?: Record<string, string>; continueOnError?: boolean; signal?: AbortSignal } = {},
   ): Promise<{ entities: Entity[]; executed: boolean }> {
     const id = this.next++;
-    const readOnly = onlyReads(sql);
+    // The server's own test (it answers reads at once, writes with the next commit).
+    const readOnly = isReadOnlyScript(sql);
     const answer = await new Promise<Frame>((resolve, reject) => {
       if (this.refused) return reject(this.refused);
-      if (this.closedWith) return resolve({ error: { '@type': 'generic_error', error_code: 50000, code: 'SERVER_UNREACHABLE', message: this.closedWith } });
+      if (this.closedWith) return resolve(unreachable(this.closedWith));
       const signal = opts.signal?.aborted ? undefined : opts.signal;
       let timer: NodeJS.Timeout | undefined;
       const settle = () => {
@@ -447,7 +442,7 @@ export class RemoteSession {
     // Nothing is waited for any more (the shell's background refresh of connector names may still be): each
     // request's timer would keep the process alive, after its goodbye, until the request timeout.
     this.closedWith = 'the connection to the Sluice server was closed';
-    const closed: Frame = { error: { '@type': 'generic_error', error_code: 50000, code: 'SERVER_UNREACHABLE', message: this.closedWith } };
+    const closed: Frame = unreachable(this.closedWith);
     for (const p of [...this.pending.values()]) p.answer({ ...closed, id: p.frame['id'] });
     // A server that left a request unanswered may not answer the closing handshake either, which ws would wait
     // 30 s for.

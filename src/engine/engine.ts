@@ -120,8 +120,7 @@ export class Engine {
    * session (DEFINE, SET…): the server answers those at once instead of with the next group commit.
    */
   readOnly(text: string): boolean {
-    const items = parseScript(text);
-    return items.length > 0 && items.every((item) => item.ok && READ_ONLY_FIRST_WORDS.has((item.statement.tokens[0]?.image ?? '').toUpperCase()));
+    return isReadOnlyScript(text);
   }
 
   /** Run every statement against a throw-away copy of the catalog and session; nothing real changes. */
@@ -294,6 +293,12 @@ function adoptSession(target: Session, from: Session): void {
   target.properties.clear();
   for (const [key, value] of from.properties) target.properties.set(key, value);
   for (const name of from.secretVariables) target.secretVariables.add(name);
+}
+
+/** Engine.readOnly without an engine: it needs no catalog (the remote client asks it of every request). */
+export function isReadOnlyScript(text: string): boolean {
+  const items = parseScript(text);
+  return items.length > 0 && items.every((item) => item.ok && READ_ONLY_FIRST_WORDS.has((item.statement.tokens[0]?.image ?? '').toUpperCase()));
 }
 
 function safeRealpath(p: string): string {
