@@ -3,7 +3,7 @@ import { MASK } from '../connectors/secrets.js';
 import { Engine } from '../engine/engine.js';
 import type { Entity, PropertyEntity, VariableEntity } from '../engine/results.js';
 import { Session } from '../engine/session.js';
-import { parseScript } from '../sql/parse.js';
+import { parseScript, type ParsedStatement } from '../sql/parse.js';
 
 /**
  * What a remote shell's session on the server holds — its DEFINE variables and SET properties — as the server's
@@ -22,8 +22,11 @@ export class SessionMirror {
 
   /** The server answered `sql` with `entities`: the DEFINEs, UNDEFINEs, SETs and UNSETs among them took effect. */
   record(sql: string, entities: readonly Entity[]): void {
+    // Parsed once, and only when a masked value needs it (a script may define many passwords).
+    let defines: ParsedStatement[] | undefined;
+    const sent = () => (defines ??= parseScript(sql).flatMap((item) => (item.ok && item.statement.tokens[0]?.image.toUpperCase() === 'DEFINE' ? [item.statement] : [])));
     for (const e of entities) {
-      if (e['@type'] === 'variable') this.variable(sql, e as VariableEntity);
+      if (e['@type'] === 'variable') this.variable(sent, e as VariableEntity);
       else if (e['@type'] === 'property') this.property(e as PropertyEntity);
     }
   }
@@ -43,7 +46,7 @@ export class SessionMirror {
     this.local = undefined;
   }
 
-  private variable(sql: string, e: VariableEntity): void {
+  private variable(sent: () => readonly ParsedStatement[], e: VariableEntity): void {
     if (typeof e.name !== 'string') return;
     if (e.action === 'UNDEFINE') {
       this.session.variables.delete(e.name);
@@ -55,10 +58,8 @@ export class SessionMirror {
       return;
     }
     // The last DEFINE of that name in what was sent, run here against the same variables.
-    const define = parseScript(sql)
-      .filter((item) => item.ok)
-      .map((item) => item.statement)
-      .filter((s) => s.tokens[0]?.image.toUpperCase() === 'DEFINE' && s.tokens[1]?.image === e.name)
+    const define = sent()
+      .filter((s) => s.tokens[1]?.image === e.name)
       .at(-1);
     if (!define) return;
     this.local ??= (() => {
