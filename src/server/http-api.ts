@@ -1,6 +1,4 @@
-import type { TokenType } from 'chevrotain';
-import { tokenize } from '../../grammar/lexer.js';
-import { K, Semicolon } from '../../grammar/tokens.js';
+import { K } from '../../grammar/tokens.js';
 import { VERSION } from '../cli/version.js';
 import type { Engine } from '../engine/engine.js';
 import { isError, type Entity } from '../engine/results.js';
@@ -14,6 +12,7 @@ import type { ServerMetrics } from './metrics.js';
 import { queryEndpoint } from './query-endpoint.js';
 import { applyProperties, applyVariables, isObject, readBody, type BodySource } from './request.js';
 import { sendJson } from './send-json.js';
+import { statementFirstTokens } from './statement-starts.js';
 
 /** What the endpoints use of a request and a response: HTTP/1.1's and HTTP/2's compatibility objects alike. */
 export interface ApiRequest extends BodySource {
@@ -133,7 +132,7 @@ async function ksql(req: ApiRequest, res: ApiResponse, o: HttpApiOptions): Promi
   applyProperties(session, body['streamsProperties'], 'streamsProperties', true);
   const ksqlText = body['ksql'];
   // As ksqlDB: PRINT streams, so it is not answered here — refused before anything runs, pointing to /query.
-  if (startsAStatement(ksqlText, K.PRINT)) {
+  if (statementFirstTokens(ksqlText).some((t) => t.tokenType === K.PRINT)) {
     throw new SluiceError('BAD_REQUEST', 'PRINT streams records: send it to POST /query, or over the WebSocket at /ws');
   }
   // Reads need neither a commit nor a trial run on a copy of the catalog: answered at once.
@@ -173,17 +172,4 @@ async function healthcheck(res: ApiResponse, o: HttpApiOptions): Promise<void> {
   };
   const isHealthy = details.metastore.isHealthy && details.kafka.isHealthy;
   sendJson(res, isHealthy ? 200 : 503, { isHealthy, details });
-}
-
-/**
- * Whether a statement of the text begins with the keyword, found from the tokens: strings and comments hide it,
- * as they should, and no input is too large for it (a regular expression over quoted text overflowed the stack).
- */
-function startsAStatement(text: string, keyword: TokenType): boolean {
-  let atStart = true;
-  for (const tok of tokenize(text).tokens) {
-    if (atStart && tok.tokenType === keyword) return true;
-    atStart = tok.tokenType === Semicolon;
-  }
-  return false;
 }

@@ -1,5 +1,3 @@
-import { tokenize } from '../../grammar/lexer.js';
-import { Semicolon } from '../../grammar/tokens.js';
 import { randomUUID } from 'node:crypto';
 import { PrintFormats } from '../cli/print-formats.js';
 import { printLines, printRecords, printText } from '../cli/print-stream.js';
@@ -10,7 +8,6 @@ import { Session } from '../engine/session.js';
 import { SluiceError, toSluiceError } from '../errors/base.js';
 import type { Log, LogRecord } from '../platform/log.js';
 import { abortQuietly } from '../runtime/abort-quietly.js';
-import type { Loc } from '../sql/ast.js';
 import { maskUnparsedText } from '../sql/mask.js';
 import { parseScript, tokenLoc } from '../sql/parse.js';
 import type { SecretRedactor } from '../sql/secret-redactor.js';
@@ -18,6 +15,7 @@ import { genericError, httpStatus } from './errors.js';
 import type { ApiRequest, ApiResponse, HttpApiOptions } from './http-api.js';
 import { applyProperties, applyVariables, isObject, readBody } from './request.js';
 import { sendJson } from './send-json.js';
+import { statementFirstTokens } from './statement-starts.js';
 
 export type QueryPath = '/query' | '/query-stream';
 
@@ -123,7 +121,8 @@ async function preparePrint(text: string, session: Session, engine: Engine, log:
     ok: false,
     error: errorEntities(err, maskUnparsedText(statementText), source, engine.redactor)[0]!,
   });
-  const starts = statementStarts(text);
+  // Where each statement of the text begins, for errors that point at a whole statement.
+  const starts = statementFirstTokens(text).map((t) => tokenLoc(t));
   if (items.length > 1) {
     return refuse(new SluiceError('MULTIPLE_STATEMENTS', `expected exactly one statement, found ${items.length}: a stream answers one PRINT`, { loc: starts[1] }), text.trim());
   }
@@ -154,20 +153,6 @@ async function preparePrint(text: string, session: Session, engine: Engine, log:
     return refuse(new SluiceError('TOPIC_NOT_FOUND', `topic '${entity.topic}' does not exist (topic names are case-sensitive)`, { loc: topicLoc, hint }), statementText);
   }
   return { ok: true, print: entity, log };
-}
-
-/** Where each statement of the text begins (its first token), for errors that point at a whole statement. */
-function statementStarts(text: string): Loc[] {
-  const starts: Loc[] = [];
-  let atStart = true;
-  for (const tok of tokenize(text).tokens) {
-    if (tok.tokenType === Semicolon) atStart = true;
-    else if (atStart) {
-      starts.push(tokenLoc(tok));
-      atStart = false;
-    }
-  }
-  return starts;
 }
 
 /**
