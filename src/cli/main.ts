@@ -9,8 +9,10 @@ import { Session } from '../engine/session.js';
 import { SluiceError, toSluiceError, UsageError } from '../errors/base.js';
 import { fileReason, isMissing } from '../errors/file-reason.js';
 import { renderCommandError, renderErrorLine } from '../render/error.js';
+import { connectorStatus } from '../engine/connector-lookup.js';
 import { errorEntities } from '../engine/errors.js';
 import { SecretRedactor } from '../sql/secret-redactor.js';
+import { formatIdentifier } from '../sql/format.js';
 import { parseScript } from '../sql/parse.js';
 import { completionContext, runInteractive } from '../shell/interactive.js';
 import { runPiped } from '../shell/piped.js';
@@ -324,28 +326,24 @@ function asksForJson(argv: readonly string[]): boolean {
   return json;
 }
 
-/** A program reading --output json reads one stream: the command's failure is there too, as a statement's is. */
 /** The connectors that FAILED (or have a FAILED task), each as a CONNECTOR_FAILED error with its trace's first line. */
 function failedConnectors(catalog: Catalog, runtime: Runtime, engine: Engine): SluiceError[] {
   const out: SluiceError[] = [];
   for (const record of catalog.listConnectors()) {
-    const status = runtime.status(record);
+    // Traces are scrubbed of known secrets there, as every output that shows a status reads them.
+    const status = connectorStatus({ runtime, catalog, redactor: engine.redactor }, record);
     if (!status) continue;
     const task = status.tasks.find((t) => t.state === 'FAILED');
     if (status.state !== 'FAILED' && !task) continue;
     const trace = (status.state === 'FAILED' ? (status.trace ?? task?.trace) : task?.trace) ?? '';
-    const why = engine.redactor.redact(trace.split('\n')[0] ?? '');
+    const why = trace.split('\n')[0] ?? '';
     const what = status.state === 'FAILED' ? `connector ${record.name} FAILED` : `task ${task!.id} of connector ${record.name} FAILED`;
-    out.push(new SluiceError('CONNECTOR_FAILED', why === '' ? what : `${what}: ${why}`, { hint: `DESCRIBE CONNECTOR ${quotedName(record.name)} shows why` }));
+    out.push(new SluiceError('CONNECTOR_FAILED', why === '' ? what : `${what}: ${why}`, { hint: `DESCRIBE CONNECTOR ${formatIdentifier({ value: record.name, quoting: 'none' })} shows why` }));
   }
   return out;
 }
 
-/** A connector name as a statement would write it: bare when it reads back the same, else back-quoted. */
-function quotedName(name: string): string {
-  return /^[A-Z_][A-Z0-9_]*$/.test(name) ? name : `\`${name.replace(/`/g, '``')}\``;
-}
-
+/** A program reading --output json reads one stream: the command's failure is there too, as a statement's is. */
 function writeJsonError(streams: Streams, e: SluiceError): void {
   for (const entity of errorEntities(e, '', undefined, new SecretRedactor())) streams.stdout.write(`${JSON.stringify(entity)}\n`);
 }
