@@ -6,7 +6,8 @@ import { didYouMean } from './did-you-mean.js';
 import { UNSUPPORTED_FAMILIES, allFieldsFor, frameworkField, frameworkFieldsFor, frameworkProblems } from './framework.js';
 import { GUARANTEES } from './schema.js';
 import type { ConfigField, ConnectorDefinition, Guarantee } from './schema.js';
-import { MASK, isSecretKey, maskValue } from './secrets.js';
+import { MASK, isSecretKey } from './secrets.js';
+import { maskUrlSecrets } from './url-secrets.js';
 import { checkValue, findField, matchAllowed } from './values.js';
 
 /**
@@ -72,7 +73,7 @@ export function checkConfig(input: CheckInput): CheckResult {
   const config: Record<string, string> = {};
   const errors: SluiceError[] = [];
   const warnings: string[] = [];
-  const shown = (key: string, value: string) => (isSecretKey(key, def) ? MASK : `'${maskValue(key, value, def)}'`);
+  const shown = (key: string, value: string) => (isSecretKey(key, def) ? MASK : `'${maskUrlSecrets(value, MASK)}'`);
   /**
    * Keys an unknown key was refused as a misspelling of: one mistake gets one error, the did-you-mean where the
    * mistake is written, not a second "missing" error at the statement for the key the user meant to give.

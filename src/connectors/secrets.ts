@@ -31,7 +31,7 @@ export function isSecretKey(key: string, def?: ConnectorDefinition): boolean {
 function misspeltPassword(key: string): boolean {
   // Any ending of a word counts, so a lost '.' or 'p' ('connectionassword') is caught as well, and so do the
   // letters run together ('connection.passw"ord').
-  const near = (w: string) => w.length >= 6 && !w.includes('port') && distance(w, 'password') <= 2;
+  const near = (w: string) => !w.includes('port') && distance(w, 'password') <= 2;
   const lower = key.toLowerCase();
   return [...lower.split(/[^a-z]+/), lower.replace(/[^a-z]+/g, '')].some((w) => [6, 7, 8, 9, 10].some((n) => n <= w.length && near(w.slice(-n))));
 }
