@@ -549,6 +549,15 @@ describe('DEFINE / UNDEFINE / SHOW VARIABLES', () => {
 });
 
 describe("ksqlDB's properties (SET, UNSET, SHOW PROPERTIES)", () => {
+  it("SET of a URL with a password shows the URL with only its password masked, as a config value is shown", () => {
+    const set = only(h.exec("SET 'ksql.schema.registry.url' = 'http://reg:Sr-pw-91@registry:8081';"), 'property');
+    expect(set.value).toBe('http://reg:********@registry:8081');
+    expect(set.message).toContain("'http://reg:********@registry:8081'");
+    expect(set.statementText).not.toContain('Sr-pw-91');
+    const listed = JSON.stringify(h.exec('SHOW PROPERTIES;'));
+    expect(listed).not.toContain('Sr-pw-91');
+  });
+
   it.each([
     ["SET 'auto.offset.reset' = 'earliest';", 'ksql.streams.auto.offset.reset', 'earliest'],
     ["SET 'ksql.streams.auto.offset.reset' = 'Latest';", 'ksql.streams.auto.offset.reset', 'latest'],

@@ -1,17 +1,18 @@
-import { isSecretKey, MASK } from '../connectors/secrets.js';
+import { maskValue, secretValues } from '../connectors/secrets.js';
 import type { ListProperties, SetProperty, UnsetProperty } from '../sql/ast.js';
 import { maskStatementText } from '../sql/mask.js';
 import type { ExecContext } from './context.js';
 import type { PropertiesEntity, PropertyEntity } from './results.js';
 import { checkSessionProperty, propertyScope, SESSION_PROPERTIES } from './session-properties.js';
 
-const shown = (key: string, value: string) => (isSecretKey(key) ? MASK : value);
+// Masked by what the value is, as a config value: a secret-looking name's value whole, a URL's password alone.
+const shown = (key: string, value: string) => maskValue(key, value);
 
 export function setProperty(s: SetProperty, ctx: ExecContext): PropertyEntity {
   const checked = checkSessionProperty(s.name, s.value, s.nameLoc, s.valueLoc);
   const value = checked.value!;
   ctx.session.properties.set(checked.key, value);
-  if (isSecretKey(s.name)) ctx.redactor.add(value);
+  for (const v of secretValues({ [s.name]: value })) ctx.redactor.add(v);
   return {
     '@type': 'property',
     statementText: maskStatementText(s, () => false),
