@@ -2,14 +2,13 @@ import { MASK, maskValue, secretValues } from '../connectors/secrets.js';
 import { urlSecretSpans } from '../connectors/url-secrets.js';
 import type { DefineVariable, ListVariables, Property, UndefineVariable } from '../sql/ast.js';
 import { maskStatementText } from '../sql/mask.js';
+import { REFERENCE } from '../sql/variables.js';
 import type { ExecContext } from './context.js';
 import type { VariableEntity, VariablesEntity, WarningEntity } from './results.js';
 
 // A variable is judged as a config key of its name would be ('password' masked whole, a URL's password masked),
 // and one the session gave as a connector's password is masked too (markSecretVariables).
 const shownValue = (name: string, value: string, ctx: ExecContext) => (ctx.session.secretVariables.has(name.toUpperCase()) ? MASK : maskValue(name, value));
-
-const REFERENCE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_@]*)\}/g;
 
 /**
  * Marks the variables a CREATE or ALTER gave as secrets: those referenced in a secret key's value, or inside the

@@ -4,7 +4,7 @@
  * references (a value that contains `${x}` came from an escape and is meant literally).
  */
 export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_@]*$/;
-const REFERENCE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_@]*)\}/g;
+export const REFERENCE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_@]*)\}/g;
 
 export type VariableLookup = (name: string) => string | undefined;
 
