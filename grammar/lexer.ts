@@ -87,7 +87,7 @@ function fromLexError(text: string, e: Pick<ILexingError, 'offset' | 'length' | 
 }
 
 const LITERAL_TOKENS = new Set(['StringLiteral', 'IntegerLiteral', 'DecimalLiteral', 'FloatingPointLiteral']);
-const NAME_TOKENS = new Set(['Identifier', 'QuotedIdentifier', 'BackquotedIdentifier', 'DigitIdentifier', 'Variable']);
+export const NAME_TOKENS: ReadonlySet<string> = new Set(['Identifier', 'QuotedIdentifier', 'BackquotedIdentifier', 'DigitIdentifier', 'Variable']);
 
 /** A literal or name over its limit: one diagnostic at its start, so the statement is refused before it is parsed. */
 function sizeDiagnostic(tok: IToken): LexDiagnostic | undefined {

@@ -1,6 +1,7 @@
 import type { IToken } from 'chevrotain';
 import { SqlSemanticError } from '../errors/base.js';
 import { RESERVED_KEYWORDS } from '../../grammar/keywords.js';
+import { NAME_TOKENS } from '../../grammar/lexer.js';
 import type { Loc } from './ast.js';
 
 // ksqlDB statements about streams, tables and queries. Sluice has none of those, so it recognises these statements
@@ -19,7 +20,6 @@ interface Unsupported {
 
 const word = (tok: IToken | undefined) => tok?.image.toUpperCase();
 
-const NAME_TOKENS = new Set(['Identifier', 'QuotedIdentifier', 'BackquotedIdentifier', 'DigitIdentifier', 'Variable']);
 const RESERVED: ReadonlySet<string> = new Set(RESERVED_KEYWORDS);
 // A name ksqlDB could take for a stream, table or query id: a bare name, quoted, a variable, or a non-reserved
 // keyword (ksqlDB's DESCRIBE source, PAUSE queryId). Reserved words (CONNECTOR…) keep the statement Sluice's own.
